@@ -1,0 +1,40 @@
+package io.github.selectorwakequeue;
+
+import java.time.Duration;
+
+/**
+ * A snapshot of a {@link SelectorWakeQueue}'s counters, taken by {@link SelectorWakeQueue#stats()}.
+ * Each field is read on its own, without a lock, so the fields are individually exact but not one
+ * atomic picture (for example {@code enqueued - dispatched} may briefly differ from {@code size}).
+ *
+ * @param name the queue's name
+ * @param size tasks queued now
+ * @param capacity the most tasks the queue holds (the configured capacity rounded up to a power of two)
+ * @param enqueued tasks accepted into the queue since it was built
+ * @param dispatched tasks the reactor took from the queue and ran (including those that threw)
+ * @param rejected tasks refused with {@link java.util.concurrent.RejectedExecutionException}
+ * @param callerRuns tasks run on the submitting thread because the queue was full or closed
+ * @param discarded tasks dropped under {@link OverflowPolicy#DISCARD}
+ * @param failed tasks that threw, wherever they ran
+ * @param wakeups wake-ups actually issued to a sleeping reactor (self-pipe writes)
+ * @param reactorRestarts reactor threads restarted after dying, plus selectors rebuilt
+ * @param running whether the reactor thread is alive and the queue not closed
+ * @param closed whether {@link SelectorWakeQueue#close(Duration)} has been called
+ * @param oldestTaskAge an upper bound on how long the oldest queued task has waited:
+ *        the time since the reactor last found the queue empty; zero when the queue is empty
+ * @param currentTaskRunningFor how long the task the reactor is running now has been running,
+ *        or zero when the reactor is not in a task (see {@link SelectorWakeQueue#stats()})
+ */
+public record Stats(String name, int size, int capacity, long enqueued, long dispatched, long rejected,
+		long callerRuns, long discarded, long failed, long wakeups, long reactorRestarts, boolean running,
+		boolean closed, Duration oldestTaskAge, Duration currentTaskRunningFor) {
+
+	/**
+	 * How full the queue is.
+	 * @return {@code size} as a percentage of {@code capacity}, between 0 and 100
+	 */
+	public double utilization() {
+		return (capacity == 0) ? 0 : (100.0 * size) / capacity;
+	}
+
+}
