@@ -1,0 +1,181 @@
+package io.github.selectorwakequeue.autoconfigure;
+
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+
+import io.github.selectorwakequeue.OverflowPolicy;
+import io.github.selectorwakequeue.SelectorWakeQueue;
+
+import org.springframework.boot.context.properties.ConfigurationProperties;
+
+/**
+ * Configuration of the {@link SelectorWakeQueue} bean, its event routing, health and metrics, under the
+ * {@code selector-wake-queue} prefix.
+ */
+@ConfigurationProperties("selector-wake-queue")
+public class SelectorWakeQueueProperties {
+
+	/**
+	 * Whether to create the queue, its reactor thread and the event routing at all.
+	 */
+	private boolean enabled = true;
+
+	/**
+	 * Name of the queue: the reactor thread's name and the 'name' tag of its metrics.
+	 */
+	private String name = SelectorWakeQueue.DEFAULT_NAME;
+
+	/**
+	 * Most tasks the queue holds, between 1 and 1073741824; rounded up to a power of two. The ring is
+	 * allocated up front: about 4 bytes per slot.
+	 */
+	private int capacity = SelectorWakeQueue.DEFAULT_CAPACITY;
+
+	/**
+	 * What happens to a task the queue cannot accept because it is full or closed: 'reject' (throw
+	 * RejectedExecutionException), 'caller-runs' (run it on the submitting thread) or 'discard'.
+	 */
+	private OverflowPolicy overflowPolicy = OverflowPolicy.CALLER_RUNS;
+
+	/**
+	 * How long queued tasks may still run when the application shuts down. Events still queued after it
+	 * are delivered on the closing thread.
+	 */
+	private Duration shutdownTimeout = Duration.ofSeconds(30);
+
+	private final Events events = new Events();
+
+	private final Health health = new Health();
+
+	private final Metrics metrics = new Metrics();
+
+	public boolean isEnabled() {
+		return this.enabled;
+	}
+
+	public void setEnabled(boolean enabled) {
+		this.enabled = enabled;
+	}
+
+	public String getName() {
+		return this.name;
+	}
+
+	public void setName(String name) {
+		this.name = name;
+	}
+
+	public int getCapacity() {
+		return this.capacity;
+	}
+
+	public void setCapacity(int capacity) {
+		this.capacity = capacity;
+	}
+
+	public OverflowPolicy getOverflowPolicy() {
+		return this.overflowPolicy;
+	}
+
+	public void setOverflowPolicy(OverflowPolicy overflowPolicy) {
+		this.overflowPolicy = overflowPolicy;
+	}
+
+	public Duration getShutdownTimeout() {
+		return this.shutdownTimeout;
+	}
+
+	public void setShutdownTimeout(Duration shutdownTimeout) {
+		this.shutdownTimeout = shutdownTimeout;
+	}
+
+	public Events getEvents() {
+		return this.events;
+	}
+
+	public Health getHealth() {
+		return this.health;
+	}
+
+	public Metrics getMetrics() {
+		return this.metrics;
+	}
+
+	/**
+	 * Routing of application events through the queue.
+	 */
+	public static class Events {
+
+		/**
+		 * Whether to deliver application events to listeners on the reactor thread. When false, Spring's
+		 * default multicaster delivers them on the publisher's thread.
+		 */
+		private boolean enabled = true;
+
+		/**
+		 * Extra event types (and their subclasses) always delivered on the publisher's thread, in addition
+		 * to Spring's context, application, availability and web-server events.
+		 */
+		private List<Class<?>> synchronousTypes = new ArrayList<>();
+
+		public boolean isEnabled() {
+			return this.enabled;
+		}
+
+		public void setEnabled(boolean enabled) {
+			this.enabled = enabled;
+		}
+
+		public List<Class<?>> getSynchronousTypes() {
+			return this.synchronousTypes;
+		}
+
+		public void setSynchronousTypes(List<Class<?>> synchronousTypes) {
+			this.synchronousTypes = synchronousTypes;
+		}
+
+	}
+
+	/**
+	 * The 'selectorWakeQueue' health indicator.
+	 */
+	public static class Health {
+
+		/**
+		 * How long one task may run before the reactor counts as stalled and health reports DOWN.
+		 */
+		private Duration stallThreshold = Duration.ofSeconds(10);
+
+		public Duration getStallThreshold() {
+			return this.stallThreshold;
+		}
+
+		public void setStallThreshold(Duration stallThreshold) {
+			this.stallThreshold = stallThreshold;
+		}
+
+	}
+
+	/**
+	 * Metrics of the queue.
+	 */
+	public static class Metrics {
+
+		/**
+		 * Time one task in this many for the 'wakequeue.wait' and 'wakequeue.execution' timers; 1 times
+		 * every task. Counters and gauges are always exact.
+		 */
+		private int timingSampleEvery = 64;
+
+		public int getTimingSampleEvery() {
+			return this.timingSampleEvery;
+		}
+
+		public void setTimingSampleEvery(int timingSampleEvery) {
+			this.timingSampleEvery = timingSampleEvery;
+		}
+
+	}
+
+}
