@@ -7,12 +7,12 @@ import java.nio.channels.Pipe;
 import java.nio.channels.SelectionKey;
 import java.nio.channels.Selector;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.LongAdder;
 
 /**
  * How the reactor sleeps and how producers wake it: a {@link Selector} that waits on the read end of a
- * non-blocking self-pipe, and a sleep flag that lets at most one producer per sleep pay for a wake-up.
+ * non-blocking self-pipe, and a {@link SleepFlag} that lets at most one producer per sleep pay for a
+ * wake-up.
  *
  * <h2>The coalescing protocol (no lost wake-up, at most one write per sleep)</h2>
  * <pre>
@@ -42,14 +42,10 @@ import java.util.concurrent.atomic.LongAdder;
  */
 final class WakeSignal implements AutoCloseable {
 
-	private static final int AWAKE = 0;
-
-	private static final int SLEEPING = 1;
-
 	/** The one byte a wake writes; never modified, so sharing it between producers is safe. */
 	private static final byte[] WAKE_BYTE = { 1 };
 
-	private final AtomicInteger flag = new AtomicInteger(AWAKE);
+	private final SleepFlag flag = new SleepFlag();
 
 	private final Pipe pipe;
 
@@ -87,8 +83,7 @@ final class WakeSignal implements AutoCloseable {
 	 * @return whether this call issued the wake-up
 	 */
 	boolean wakeIfSleeping() {
-		// Plain volatile read first: while the reactor is busy this avoids writing a shared cache line.
-		if (this.flag.get() == SLEEPING && this.flag.getAndSet(AWAKE) == SLEEPING) {
+		if (this.flag.tryClaimWake()) { // P2
 			write();
 			return true;
 		}
@@ -111,7 +106,7 @@ final class WakeSignal implements AutoCloseable {
 	 * Used when the reactor dies, so that the next producer notices and restarts it.
 	 */
 	void requestWake() {
-		this.flag.set(SLEEPING);
+		this.flag.requestWake();
 	}
 
 	long wakeups() {
@@ -122,7 +117,7 @@ final class WakeSignal implements AutoCloseable {
 
 	/** Step R1: announce the sleep. Must be followed by the re-check (R2). Reactor thread only. */
 	void announceSleep() {
-		this.flag.set(SLEEPING);
+		this.flag.announceSleep();
 	}
 
 	/**
@@ -130,7 +125,7 @@ final class WakeSignal implements AutoCloseable {
 	 * @return whether a producer had already woken us (moved the flag to {@code AWAKE})
 	 */
 	boolean awake() {
-		return this.flag.getAndSet(AWAKE) == AWAKE;
+		return this.flag.awake();
 	}
 
 	/**
