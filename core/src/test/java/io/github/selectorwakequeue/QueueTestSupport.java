@@ -1,0 +1,52 @@
+package io.github.selectorwakequeue;
+
+import java.time.Duration;
+import java.util.Arrays;
+
+import static org.awaitility.Awaitility.await;
+
+/** Helpers shared by the core tests. */
+final class QueueTestSupport {
+
+	private QueueTestSupport() {
+	}
+
+	/** Whether the thread's stack shows it waiting inside the JDK's selector implementation. */
+	static boolean inSelect(Thread thread) {
+		return Arrays.stream(thread.getStackTrace())
+			.anyMatch((frame) -> frame.getClassName().startsWith("sun.nio.ch.") && frame.getClassName().contains("SelectorImpl"));
+	}
+
+	/** Waits until the queue's reactor thread is asleep in {@code Selector.select}. */
+	static Thread awaitReactorInSelect(SelectorWakeQueue queue) {
+		Thread reactor = queue.reactorThread().orElseThrow();
+		await().atMost(Duration.ofSeconds(10)).pollInterval(Duration.ofMillis(2)).until(() -> inSelect(reactor));
+		return reactor;
+	}
+
+	/** Starts a platform thread running {@code body}. */
+	static Thread start(String name, Runnable body) {
+		Thread thread = new Thread(body, name);
+		thread.start();
+		return thread;
+	}
+
+	/** Joins, turning an interrupt into a test failure. */
+	static void join(Thread thread) {
+		try {
+			thread.join();
+		}
+		catch (InterruptedException ex) {
+			Thread.currentThread().interrupt();
+			throw new AssertionError("interrupted while joining " + thread.getName(), ex);
+		}
+	}
+
+	/** Closes the queue if it was created; for {@code @AfterEach}. */
+	static void closeQuietly(SelectorWakeQueue queue) {
+		if (queue != null) {
+			queue.close(Duration.ofSeconds(5));
+		}
+	}
+
+}
