@@ -1,0 +1,37 @@
+package io.github.selectorwakequeue.autoconfigure.metrics;
+
+import io.github.selectorwakequeue.SelectorWakeQueue;
+import io.github.selectorwakequeue.autoconfigure.TaskTimingsRelay;
+import io.github.selectorwakequeue.autoconfigure.events.EventRoutingStatus;
+import io.micrometer.core.instrument.MeterRegistry;
+
+import org.springframework.beans.factory.ObjectProvider;
+import org.springframework.boot.autoconfigure.AutoConfiguration;
+import org.springframework.boot.autoconfigure.condition.ConditionalOnBean;
+import org.springframework.boot.autoconfigure.condition.ConditionalOnClass;
+import org.springframework.boot.autoconfigure.condition.ConditionalOnMissingBean;
+import org.springframework.boot.autoconfigure.condition.ConditionalOnSingleCandidate;
+import org.springframework.context.annotation.Bean;
+
+/**
+ * Auto-configuration of {@link SelectorWakeQueueMetrics}: applies when Micrometer is on the classpath, the
+ * context holds a {@link MeterRegistry} and one {@link SelectorWakeQueue} (or a primary one). Event counts
+ * and the sampled timers are included when the queue came from the starter's auto-configuration (its
+ * {@link EventRoutingStatus} and {@link TaskTimingsRelay} beans exist). The binder is bound once the
+ * registries exist; nothing here touches a registry early.
+ */
+@AutoConfiguration(afterName = { "io.github.selectorwakequeue.autoconfigure.SelectorWakeQueueAutoConfiguration",
+		"org.springframework.boot.micrometer.metrics.autoconfigure.CompositeMeterRegistryAutoConfiguration" })
+@ConditionalOnClass(MeterRegistry.class)
+@ConditionalOnBean(MeterRegistry.class)
+@ConditionalOnSingleCandidate(SelectorWakeQueue.class)
+public final class SelectorWakeQueueMetricsAutoConfiguration {
+
+	@Bean
+	@ConditionalOnMissingBean
+	SelectorWakeQueueMetrics selectorWakeQueueMetrics(SelectorWakeQueue queue,
+			ObjectProvider<EventRoutingStatus> routing, ObjectProvider<TaskTimingsRelay> relay) {
+		return new SelectorWakeQueueMetrics(queue, routing.getIfAvailable(), relay.getIfAvailable());
+	}
+
+}
