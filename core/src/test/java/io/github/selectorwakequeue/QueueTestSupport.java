@@ -2,7 +2,10 @@ package io.github.selectorwakequeue;
 
 import java.time.Duration;
 import java.util.Arrays;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
 
+import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 /** Helpers shared by the core tests. */
@@ -22,6 +25,24 @@ final class QueueTestSupport {
 		Thread reactor = queue.reactorThread().orElseThrow();
 		await().atMost(Duration.ofSeconds(10)).pollInterval(Duration.ofMillis(2)).until(() -> inSelect(reactor));
 		return reactor;
+	}
+
+	/**
+	 * Waits until everything queued before this call has run: offers a marker (retrying while the queue
+	 * is full, so it never runs on the caller or gets dropped) and waits for it.
+	 */
+	static void awaitDrained(SelectorWakeQueue queue, Duration timeout) {
+		CountDownLatch marker = new CountDownLatch(1);
+		while (!queue.offer(marker::countDown)) {
+			Thread.onSpinWait();
+		}
+		try {
+			assertThat(marker.await(timeout.toMillis(), TimeUnit.MILLISECONDS)).as("queue drained in time").isTrue();
+		}
+		catch (InterruptedException ex) {
+			Thread.currentThread().interrupt();
+			throw new AssertionError("interrupted while waiting for the queue to drain", ex);
+		}
 	}
 
 	/** Starts a platform thread running {@code body}. */
