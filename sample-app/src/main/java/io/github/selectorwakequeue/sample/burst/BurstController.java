@@ -1,0 +1,84 @@
+package io.github.selectorwakequeue.sample.burst;
+
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.LongAdder;
+
+import org.springframework.context.ApplicationEventPublisher;
+import org.springframework.web.bind.annotation.PostMapping;
+import org.springframework.web.bind.annotation.RequestParam;
+import org.springframework.web.bind.annotation.RestController;
+
+/**
+ * Demonstrates load: {@code POST /burst?events=N&threads=T} publishes N events from T threads at once
+ * and answers how long publishing took (the publishers never wait for listeners) and whether every
+ * event was delivered, comparing the delivered count with the published count.
+ */
+@RestController
+class BurstController {
+
+	private static final Duration WAIT = Duration.ofSeconds(60);
+
+	private final ApplicationEventPublisher events;
+
+	private final BurstTally tally;
+
+	BurstController(ApplicationEventPublisher events, BurstTally tally) {
+		this.events = events;
+		this.tally = tally;
+	}
+
+	@PostMapping("/burst")
+	BurstResult burst(@RequestParam(defaultValue = "20000") int events, @RequestParam(defaultValue = "4") int threads)
+			throws InterruptedException {
+		int publishers = Math.max(1, Math.min(threads, 64));
+		int perPublisher = Math.max(1, Math.min(events, 2_000_000) / publishers);
+		int total = perPublisher * publishers;
+		BurstTally.Burst burst = this.tally.open(total);
+		try {
+			LongAdder published = new LongAdder();
+			List<Thread> started = new ArrayList<>();
+			long start = System.nanoTime();
+			for (int t = 0; t < publishers; t++) {
+				Thread publisher = new Thread(() -> {
+					for (int i = 0; i < perPublisher; i++) {
+						this.events.publishEvent(new BurstEvent(burst.id(), i));
+						published.increment();
+					}
+				}, "burst-publisher-" + t);
+				publisher.start();
+				started.add(publisher);
+			}
+			long deadline = start + WAIT.toNanos();
+			for (Thread publisher : started) {
+				TimeUnit.NANOSECONDS.timedJoin(publisher, Math.max(1, deadline - System.nanoTime()));
+			}
+			long publishMillis = TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - start);
+			boolean all = burst.awaitAll(Duration.ofNanos(Math.max(1, deadline - System.nanoTime())));
+			long totalMillis = TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - start);
+			return new BurstResult(publishers, published.sum(), burst.delivered(), all, burst.deliveredOnReactor(),
+					burst.deliveredOnPublishers(), publishMillis, totalMillis);
+		}
+		finally {
+			this.tally.close(burst);
+		}
+	}
+
+	/**
+	 * What {@code POST /burst} answers.
+	 * @param threads publisher threads
+	 * @param published events published
+	 * @param delivered events delivered before the answer
+	 * @param allDelivered whether {@code delivered == published}
+	 * @param deliveredOnReactor delivered on the reactor thread
+	 * @param deliveredOnPublishers delivered on a publisher's thread because the queue was full (caller-runs)
+	 * @param publishMillis time until every publisher was done
+	 * @param deliverMillis time until every event was delivered
+	 */
+	record BurstResult(int threads, long published, long delivered, boolean allDelivered, long deliveredOnReactor,
+			long deliveredOnPublishers, long publishMillis, long deliverMillis) {
+	}
+
+}

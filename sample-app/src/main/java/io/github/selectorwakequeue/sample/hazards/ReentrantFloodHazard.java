@@ -1,0 +1,133 @@
+package io.github.selectorwakequeue.sample.hazards;
+
+import java.time.Duration;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.concurrent.atomic.LongAdder;
+
+import io.github.selectorwakequeue.SelectorWakeQueue;
+
+import org.springframework.context.ApplicationEventPublisher;
+import org.springframework.context.event.EventListener;
+import org.springframework.web.bind.annotation.PostMapping;
+import org.springframework.web.bind.annotation.RequestParam;
+import org.springframework.web.bind.annotation.RestController;
+
+/**
+ * Demonstrates the consumer publishing into its own full queue (the self-deadlock of a bounded blocking
+ * queue, open in Logback's {@code AsyncAppender}): a listener running on the reactor publishes more
+ * events than the queue holds. The reactor cannot wait for space only it can make, so once the queue is
+ * full the rest run inline on the reactor (counted as {@code callerRuns}); the queued ones follow. All are
+ * delivered and nothing hangs. {@code POST /hazards/reentrant?events=N}, by default twice the capacity.
+ */
+@RestController
+class ReentrantFloodHazard {
+
+	private static final Duration WAIT = Duration.ofSeconds(30);
+
+	private final AtomicLong runs = new AtomicLong();
+
+	private final Map<Long, Flood> active = new ConcurrentHashMap<>();
+
+	private final SelectorWakeQueue queue;
+
+	private final ApplicationEventPublisher events;
+
+	ReentrantFloodHazard(SelectorWakeQueue queue, ApplicationEventPublisher events) {
+		this.queue = queue;
+		this.events = events;
+	}
+
+	@PostMapping("/hazards/reentrant")
+	HazardReport flood(@RequestParam(required = false) Integer events) {
+		int n = (events != null) ? Math.max(1, Math.min(events, 1_000_000)) : 2 * this.queue.capacity();
+		long run = this.runs.incrementAndGet();
+		Flood flood = new Flood(new Deliveries(this.queue));
+		this.active.put(run, flood);
+		long callerRunsBefore = this.queue.stats().callerRuns();
+		long start = System.nanoTime();
+		try {
+			this.events.publishEvent(new FloodRequested(run, n));
+			flood.deliveries.awaitDelivered(n, WAIT);
+			Map<String, Object> details = new LinkedHashMap<>();
+			details.put("capacity", this.queue.capacity());
+			details.put("floodListenerRanOn", flood.floodListenerThread);
+			details.put("deliveredInlineWhileQueueFull", flood.inline.sum());
+			details.put("deliveredFromQueueAfterwards", flood.queued.sum());
+			details.put("queueCallerRunsDelta", this.queue.stats().callerRuns() - callerRunsBefore);
+			details.put("note", "the reactor published beyond capacity into its own queue; the overflow ran inline instead of waiting");
+			return flood.deliveries.report("reentrant", start, details);
+		}
+		finally {
+			this.active.remove(run);
+		}
+	}
+
+	/** Runs on the reactor: publishes {@code events} more events into the queue it is draining. */
+	@EventListener
+	void onFloodRequested(FloodRequested request) {
+		Flood flood = this.active.get(request.run());
+		if (flood == null) {
+			return;
+		}
+		flood.floodListenerThread = Thread.currentThread().getName();
+		flood.flooding = true;
+		try {
+			for (int i = 0; i < request.events(); i++) {
+				flood.deliveries.recordPublished();
+				this.events.publishEvent(new FloodItem(request.run()));
+			}
+		}
+		finally {
+			flood.flooding = false;
+		}
+	}
+
+	@EventListener
+	void onFloodItem(FloodItem item) {
+		Flood flood = this.active.get(item.run());
+		if (flood == null) {
+			return;
+		}
+		// Still inside onFloodRequested on this thread: the queue was full and this item ran inline.
+		boolean inline = flood.flooding && Thread.currentThread().getName().equals(flood.floodListenerThread);
+		(inline ? flood.inline : flood.queued).increment();
+		flood.deliveries.recordDelivered();
+	}
+
+	/**
+	 * Asks the reactor to publish {@code events} events.
+	 * @param run the demo run
+	 * @param events how many
+	 */
+	record FloodRequested(long run, int events) {
+	}
+
+	/**
+	 * One event of the flood.
+	 * @param run the demo run
+	 */
+	record FloodItem(long run) {
+	}
+
+	private static final class Flood {
+
+		final Deliveries deliveries;
+
+		final LongAdder inline = new LongAdder();
+
+		final LongAdder queued = new LongAdder();
+
+		volatile boolean flooding;
+
+		volatile String floodListenerThread;
+
+		Flood(Deliveries deliveries) {
+			this.deliveries = deliveries;
+		}
+
+	}
+
+}

@@ -1,0 +1,88 @@
+package io.github.selectorwakequeue.sample;
+
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
+
+import io.github.selectorwakequeue.SelectorWakeQueue;
+import io.github.selectorwakequeue.sample.burst.BurstEvent;
+import io.github.selectorwakequeue.sample.burst.BurstTally;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
+
+import org.springframework.boot.builder.SpringApplicationBuilder;
+import org.springframework.boot.test.system.CapturedOutput;
+import org.springframework.boot.test.system.OutputCaptureExtension;
+import org.springframework.context.ConfigurableApplicationContext;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.junit.jupiter.api.Assertions.assertTimeoutPreemptively;
+
+/**
+ * The application starts, logs how to try it, and stops without losing an event: events still queued
+ * behind a busy reactor when the context closes are delivered before {@code close()} returns.
+ */
+@ExtendWith(OutputCaptureExtension.class)
+class CleanShutdownTests {
+
+	private static final int PUBLISHERS = 2;
+
+	private static final int EVENTS_PER_PUBLISHER = 25_000;
+
+	@Test
+	void startsLogsCurlLinesAndStopsWithoutLosingEvents(CapturedOutput output) {
+		assertTimeoutPreemptively(Duration.ofSeconds(90), () -> {
+			ConfigurableApplicationContext context = new SpringApplicationBuilder(SampleApplication.class)
+				.properties("server.port=0", "selector-wake-queue.capacity=65536")
+				.run();
+			SelectorWakeQueue queue = context.getBean(SelectorWakeQueue.class);
+			Thread reactor = queue.reactorThread().orElseThrow();
+			String port = context.getEnvironment().getProperty("local.server.port");
+			assertThat(output).contains("curl -s -X POST 'http://localhost:" + port + "/tasks?count=1000'");
+
+			// Hold the reactor for a moment so that the burst is still queued when the context closes.
+			CountDownLatch reactorBusy = new CountDownLatch(1);
+			queue.execute(() -> {
+				reactorBusy.countDown();
+				awaitQuietly(new CountDownLatch(1), Duration.ofMillis(500));
+			});
+			assertThat(reactorBusy.await(10, TimeUnit.SECONDS)).isTrue();
+
+			BurstTally tally = context.getBean(BurstTally.class);
+			BurstTally.Burst burst = tally.open(PUBLISHERS * EVENTS_PER_PUBLISHER);
+			List<Thread> publishers = new ArrayList<>();
+			for (int t = 0; t < PUBLISHERS; t++) {
+				Thread publisher = new Thread(() -> {
+					for (int i = 0; i < EVENTS_PER_PUBLISHER; i++) {
+						context.publishEvent(new BurstEvent(burst.id(), i));
+					}
+				});
+				publisher.start();
+				publishers.add(publisher);
+			}
+			for (Thread publisher : publishers) {
+				publisher.join();
+			}
+
+			context.close();
+
+			assertThat(burst.delivered()).isEqualTo(PUBLISHERS * EVENTS_PER_PUBLISHER);
+			assertThat(queue.isClosed()).isTrue();
+			assertThat(queue.stats().size()).isZero();
+			reactor.join(TimeUnit.SECONDS.toMillis(10));
+			assertThat(reactor.isAlive()).isFalse();
+		});
+	}
+
+	private static void awaitQuietly(CountDownLatch latch, Duration timeout) {
+		try {
+			latch.await(timeout.toMillis(), TimeUnit.MILLISECONDS);
+		}
+		catch (InterruptedException ex) {
+			Thread.currentThread().interrupt();
+		}
+	}
+
+}

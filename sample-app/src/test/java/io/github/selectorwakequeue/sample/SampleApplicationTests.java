@@ -1,0 +1,204 @@
+package io.github.selectorwakequeue.sample;
+
+import java.time.Duration;
+import java.util.List;
+
+import com.jayway.jsonpath.DocumentContext;
+import com.jayway.jsonpath.JsonPath;
+import io.github.selectorwakequeue.SelectorWakeQueue;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+import org.springframework.beans.factory.annotation.Autowired;
+import org.springframework.boot.resttestclient.autoconfigure.AutoConfigureRestTestClient;
+import org.springframework.boot.test.context.SpringBootTest;
+import org.springframework.boot.test.context.SpringBootTest.WebEnvironment;
+import org.springframework.http.HttpStatus;
+import org.springframework.test.context.ActiveProfiles;
+import org.springframework.test.web.servlet.client.EntityExchangeResult;
+import org.springframework.test.web.servlet.client.RestTestClient;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+import static org.junit.jupiter.api.Assertions.assertTimeoutPreemptively;
+
+/**
+ * Every endpoint of the sample, over real HTTP against the running application.
+ */
+@SpringBootTest(webEnvironment = WebEnvironment.RANDOM_PORT)
+@AutoConfigureRestTestClient
+@ActiveProfiles("test")
+class SampleApplicationTests {
+
+	private static final Duration BOUND = Duration.ofSeconds(60);
+
+	@Autowired
+	private RestTestClient client;
+
+	@Autowired
+	private SelectorWakeQueue queue;
+
+	private String reactor;
+
+	@BeforeEach
+	void reactorThreadName() {
+		this.reactor = this.queue.reactorThread().orElseThrow().getName();
+	}
+
+	@Test
+	void tasksRunOnTheInjectedQueue() {
+		DocumentContext answer = post("/tasks?count=500");
+		assertThat(answer.read("$.requested", Integer.class)).isEqualTo(500);
+		assertThat(answer.read("$.ran", Integer.class)).isEqualTo(500);
+		assertThat(answer.read("$.allRan", Boolean.class)).isTrue();
+		assertThat(answer.read("$.ranOnReactor", Integer.class)).isEqualTo(500);
+		assertThat(answer.read("$.ranOn", List.class)).containsExactly(this.reactor);
+	}
+
+	@Test
+	void orderListenersRunWhereTheyShould() {
+		DocumentContext answer = post("/orders?item=book&quantity=2");
+		String publisher = answer.read("$.publishedOn");
+		assertThat(answer.read("$.orderId", Long.class)).isPositive();
+		assertThat(answer.read("$.stored", Boolean.class)).isTrue();
+		assertThat(publisher).isNotEqualTo(this.reactor);
+		assertThat(answer.read("$.auditListener", String.class)).isEqualTo(this.reactor);
+		assertThat(answer.read("$.afterCommitListener", String.class)).isEqualTo(publisher);
+		assertThat(answer.read("$.confirmationListener", String.class)).isEqualTo(this.reactor);
+		assertThat(answer.read("$.followUpListener", String.class)).isEqualTo(this.reactor);
+	}
+
+	@Test
+	void burstIsDeliveredAndShowsInMetricsAndEndpoint() {
+		assertTimeoutPreemptively(BOUND, () -> {
+			double dispatchedBefore = dispatchedMetric();
+			long endpointBefore = getJson("/actuator/wakequeue").read("$.dispatched", Long.class);
+
+			DocumentContext answer = post("/burst?events=20000&threads=4");
+			assertThat(answer.read("$.threads", Integer.class)).isEqualTo(4);
+			assertThat(answer.read("$.published", Long.class)).isEqualTo(20000);
+			assertThat(answer.read("$.delivered", Long.class)).isEqualTo(20000);
+			assertThat(answer.read("$.allDelivered", Boolean.class)).isTrue();
+			long onReactor = answer.read("$.deliveredOnReactor", Long.class);
+			long onPublishers = answer.read("$.deliveredOnPublishers", Long.class);
+			assertThat(onReactor + onPublishers).isEqualTo(20000);
+			assertThat(onReactor).isPositive();
+
+			assertThat(dispatchedMetric() - dispatchedBefore).isGreaterThanOrEqualTo(onReactor);
+			DocumentContext endpoint = getJson("/actuator/wakequeue");
+			assertThat(endpoint.read("$.dispatched", Long.class) - endpointBefore).isGreaterThanOrEqualTo(onReactor);
+			assertThat(endpoint.read("$.running", Boolean.class)).isTrue();
+			assertThat(endpoint.read("$.capacity", Integer.class)).isEqualTo(8192);
+		});
+	}
+
+	@Test
+	void healthIsUpWithQueueDetails() {
+		DocumentContext health = getJson("/actuator/health");
+		assertThat(health.read("$.status", String.class)).isEqualTo("UP");
+		assertThat(health.read("$.components.selectorWakeQueue.status", String.class)).isEqualTo("UP");
+		assertThat(health.read("$.components.selectorWakeQueue.details.capacity", Integer.class)).isEqualTo(8192);
+	}
+
+	@Test
+	void prometheusScrapeHasWakequeueSeries() {
+		post("/tasks?count=10");
+		String scrape = this.client.get().uri("/actuator/prometheus").exchange().expectStatus().isOk()
+			.expectBody(String.class).returnResult().getResponseBody();
+		assertThat(scrape).contains("wakequeue_").contains("outcome=\"dispatched\"");
+	}
+
+	@Test
+	void garbageCollectorCleanUpPublishesSafely() {
+		assertTimeoutPreemptively(BOUND, () -> {
+			DocumentContext answer = post("/hazards/gc?objects=200");
+			assertThat(answer.read("$.hazard", String.class)).isEqualTo("gc");
+			assertThat(answer.read("$.published", Long.class)).isEqualTo(200);
+			assertThat(answer.read("$.delivered", Long.class)).isEqualTo(200);
+			assertThat(answer.read("$.allDelivered", Boolean.class)).isTrue();
+			assertThat(answer.read("$.publishedOn", List.class)).allMatch((name) -> ((String) name).startsWith("Cleaner"));
+			assertThat(answer.read("$.deliveredOn", List.class)).contains(this.reactor);
+		});
+	}
+
+	@Test
+	void signalHandlerPublishesSafely() {
+		assertTimeoutPreemptively(BOUND, () -> {
+			long before = getJson("/hazards/signal").read("$.published", Long.class);
+			DocumentContext answer = post("/hazards/signal");
+			assertThat(answer.read("$.hazard", String.class)).isEqualTo("signal");
+			assertThat(answer.read("$.details.handlerInstalled", Boolean.class)).isTrue();
+			assertThat(answer.read("$.details.pid", Long.class)).isEqualTo(ProcessHandle.current().pid());
+			assertThat(answer.read("$.published", Long.class)).isEqualTo(before + 1);
+			assertThat(answer.read("$.allDelivered", Boolean.class)).isTrue();
+			assertThat(answer.read("$.publishedOn", List.class)).anyMatch((name) -> ((String) name).contains("WINCH"));
+			assertThat(answer.read("$.deliveredOn", List.class)).contains(this.reactor);
+		});
+	}
+
+	@Test
+	void interruptedPublishersLoseNothing() {
+		assertTimeoutPreemptively(BOUND, () -> {
+			DocumentContext answer = post("/hazards/interrupted?threads=4&events=500");
+			assertThat(answer.read("$.published", Long.class)).isEqualTo(2000);
+			assertThat(answer.read("$.delivered", Long.class)).isEqualTo(2000);
+			assertThat(answer.read("$.allDelivered", Boolean.class)).isTrue();
+			assertThat(answer.read("$.details.threadsStillInterruptedAfterPublishing", Integer.class)).isEqualTo(4);
+			assertThat(answer.read("$.deliveredOn", List.class)).contains(this.reactor);
+		});
+	}
+
+	@Test
+	void reactorFloodingItsOwnQueueRunsTheOverflowInline() {
+		assertTimeoutPreemptively(BOUND, () -> {
+			DocumentContext answer = post("/hazards/reentrant");
+			assertThat(answer.read("$.published", Long.class)).isEqualTo(2 * 8192);
+			assertThat(answer.read("$.delivered", Long.class)).isEqualTo(2 * 8192);
+			assertThat(answer.read("$.allDelivered", Boolean.class)).isTrue();
+			assertThat(answer.read("$.deliveredOnReactor", Long.class)).isEqualTo(2 * 8192);
+			assertThat(answer.read("$.details.capacity", Integer.class)).isEqualTo(8192);
+			assertThat(answer.read("$.details.floodListenerRanOn", String.class)).isEqualTo(this.reactor);
+			long inline = answer.read("$.details.deliveredInlineWhileQueueFull", Long.class);
+			assertThat(inline).isPositive();
+			assertThat(answer.read("$.details.deliveredFromQueueAfterwards", Long.class)).isPositive();
+			assertThat(answer.read("$.details.queueCallerRunsDelta", Long.class)).isGreaterThanOrEqualTo(inline);
+		});
+	}
+
+	@Test
+	void stalledListenerTurnsHealthDownThenUp() {
+		DocumentContext answer = post("/hazards/stall?seconds=3");
+		assertThat(answer.read("$.reactorBlockedForSeconds", Integer.class)).isEqualTo(3);
+		assertThat(answer.read("$.stallThreshold", String.class)).isEqualTo("PT0.3S");
+		await().atMost(Duration.ofSeconds(10)).untilAsserted(() -> {
+			EntityExchangeResult<String> health = healthOfQueue();
+			assertThat(health.getStatus()).isEqualTo(HttpStatus.SERVICE_UNAVAILABLE);
+			assertThat(JsonPath.parse(health.getResponseBody()).read("$.status", String.class)).isEqualTo("DOWN");
+		});
+		await().atMost(Duration.ofSeconds(15)).untilAsserted(() -> {
+			EntityExchangeResult<String> health = healthOfQueue();
+			assertThat(health.getStatus()).isEqualTo(HttpStatus.OK);
+			assertThat(JsonPath.parse(health.getResponseBody()).read("$.status", String.class)).isEqualTo("UP");
+		});
+	}
+
+	private EntityExchangeResult<String> healthOfQueue() {
+		return this.client.get().uri("/actuator/health/selectorWakeQueue").exchange().returnResult(String.class);
+	}
+
+	private double dispatchedMetric() {
+		return getJson("/actuator/metrics/wakequeue.tasks?tag=outcome:dispatched").read("$.measurements[0].value",
+				Double.class);
+	}
+
+	private DocumentContext post(String uri) {
+		return JsonPath.parse(this.client.post().uri(uri).exchange().expectStatus().isOk().expectBody(String.class)
+			.returnResult().getResponseBody());
+	}
+
+	private DocumentContext getJson(String uri) {
+		return JsonPath.parse(this.client.get().uri(uri).exchange().expectStatus().isOk().expectBody(String.class)
+			.returnResult().getResponseBody());
+	}
+
+}
