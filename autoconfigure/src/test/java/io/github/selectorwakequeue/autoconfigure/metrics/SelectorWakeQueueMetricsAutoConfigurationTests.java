@@ -8,6 +8,9 @@ import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import org.junit.jupiter.api.Test;
 
 import org.springframework.boot.autoconfigure.AutoConfigurations;
+import org.springframework.boot.micrometer.metrics.autoconfigure.CompositeMeterRegistryAutoConfiguration;
+import org.springframework.boot.micrometer.metrics.autoconfigure.MetricsAutoConfiguration;
+import org.springframework.boot.micrometer.metrics.autoconfigure.export.simple.SimpleMetricsExportAutoConfiguration;
 import org.springframework.boot.test.context.FilteredClassLoader;
 import org.springframework.boot.test.context.runner.ApplicationContextRunner;
 import org.springframework.context.annotation.Bean;
@@ -33,6 +36,21 @@ class SelectorWakeQueueMetricsAutoConfigurationTests {
 			assertThat(registry.find("wakequeue.wait").meters()).isEmpty();
 			assertThat(registry.find("wakequeue.events").meters()).isEmpty();
 		});
+	}
+
+	@Test
+	void isBoundByBootsMetricsAutoConfiguration() {
+		this.runner.withUserConfiguration(QueueConfiguration.class)
+			.withConfiguration(AutoConfigurations.of(MetricsAutoConfiguration.class,
+					SimpleMetricsExportAutoConfiguration.class, CompositeMeterRegistryAutoConfiguration.class))
+			.run((context) -> {
+				assertThat(context).hasSingleBean(SelectorWakeQueueMetrics.class);
+				MeterRegistry registry = context.getBean(MeterRegistry.class);
+				assertThat(registry.get("wakequeue.tasks").tags("name", "configured", "outcome", "dispatched")
+					.functionCounter()).isNotNull();
+				assertThat(registry.get("wakequeue.capacity").tag("name", "configured").gauge().value())
+					.isEqualTo(SelectorWakeQueue.DEFAULT_CAPACITY);
+			});
 	}
 
 	@Test
