@@ -1,0 +1,49 @@
+package io.github.selectorwakequeue.benchmarks;
+
+import java.time.Duration;
+
+import io.github.selectorwakequeue.SelectorWakeQueue;
+
+/** Ours, as a user builds it: default policy ({@code CALLER_RUNS}), only the capacity set. */
+final class SelectorWakeQueueHarness implements Harness {
+
+	private final SelectorWakeQueue queue;
+
+	SelectorWakeQueueHarness(int capacity) {
+		this(SelectorWakeQueue.builder().name("bench-swq").capacity(capacity).build());
+	}
+
+	SelectorWakeQueueHarness(SelectorWakeQueue queue) {
+		this.queue = queue;
+	}
+
+	SelectorWakeQueue queue() {
+		return this.queue;
+	}
+
+	@Override
+	public void start() {
+		this.queue.start();
+	}
+
+	@Override
+	public void execute(Runnable task) {
+		this.queue.execute(task);
+	}
+
+	@Override
+	public boolean offer(Runnable task) {
+		return this.queue.offer(task);
+	}
+
+	@Override
+	public long wakeups() {
+		return this.queue.stats().wakeups();
+	}
+
+	@Override
+	public void close() {
+		this.queue.close(Duration.ofSeconds(5));
+	}
+
+}
