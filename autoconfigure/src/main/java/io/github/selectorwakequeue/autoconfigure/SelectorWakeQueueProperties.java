@@ -8,13 +8,22 @@ import io.github.selectorwakequeue.OverflowPolicy;
 import io.github.selectorwakequeue.SelectorWakeQueue;
 
 import org.springframework.boot.context.properties.ConfigurationProperties;
+import org.springframework.validation.Errors;
+import org.springframework.validation.Validator;
 
 /**
  * Configuration of the {@link SelectorWakeQueue} bean, its event routing, health and metrics, under the
  * {@code selector-wake-queue} prefix.
+ *
+ * <p>Validates itself when bound (Spring Boot calls {@link #validate(Object, Errors)} for properties classes
+ * that are a {@link Validator}), so no JSR-303 provider is needed; an invalid value stops start-up and
+ * {@link SelectorWakeQueueFailureAnalyzer} reports the property, the value and what is allowed.
  */
-@ConfigurationProperties("selector-wake-queue")
-public class SelectorWakeQueueProperties {
+@ConfigurationProperties(SelectorWakeQueueProperties.PREFIX)
+public class SelectorWakeQueueProperties implements Validator {
+
+	/** The prefix of every property. */
+	public static final String PREFIX = "selector-wake-queue";
 
 	/**
 	 * Whether to create the queue, its reactor thread and the event routing at all.
@@ -102,6 +111,25 @@ public class SelectorWakeQueueProperties {
 		return this.metrics;
 	}
 
+	@Override
+	public boolean supports(Class<?> type) {
+		return SelectorWakeQueueProperties.class.isAssignableFrom(type);
+	}
+
+	/**
+	 * Checks every value against {@link PropertyConstraint}; each violation is rejected with the field's
+	 * path and, as its message, what the property allows.
+	 */
+	@Override
+	public void validate(Object target, Errors errors) {
+		SelectorWakeQueueProperties properties = (SelectorWakeQueueProperties) target;
+		for (PropertyConstraint constraint : PropertyConstraint.values()) {
+			if (!constraint.accepts(properties)) {
+				errors.rejectValue(constraint.field(), "selector-wake-queue.invalid", constraint.allowed());
+			}
+		}
+	}
+
 	/**
 	 * Routing of application events through the queue.
 	 */
@@ -119,6 +147,13 @@ public class SelectorWakeQueueProperties {
 		 */
 		private List<Class<?>> synchronousTypes = new ArrayList<>();
 
+		/**
+		 * Whether to capture the publisher's context (MDC, tracing, anything registered with Micrometer's
+		 * ContextRegistry) when an event is published and restore it around its listeners on the reactor
+		 * thread. Needs io.micrometer:context-propagation on the class path; off without it.
+		 */
+		private boolean propagateContext = true;
+
 		public boolean isEnabled() {
 			return this.enabled;
 		}
@@ -133,6 +168,14 @@ public class SelectorWakeQueueProperties {
 
 		public void setSynchronousTypes(List<Class<?>> synchronousTypes) {
 			this.synchronousTypes = synchronousTypes;
+		}
+
+		public boolean isPropagateContext() {
+			return this.propagateContext;
+		}
+
+		public void setPropagateContext(boolean propagateContext) {
+			this.propagateContext = propagateContext;
 		}
 
 	}

@@ -1,0 +1,107 @@
+package io.github.selectorwakequeue.autoconfigure;
+
+import io.github.selectorwakequeue.SelectorWakeQueue;
+import io.github.selectorwakequeue.autoconfigure.events.EventRoutingStatus;
+import io.github.selectorwakequeue.autoconfigure.events.SelectorWakeQueueEventMulticaster;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import org.springframework.beans.factory.ObjectProvider;
+import org.springframework.beans.factory.config.ConfigurableListableBeanFactory;
+import org.springframework.boot.autoconfigure.AutoConfiguration;
+import org.springframework.boot.autoconfigure.EnableAutoConfiguration;
+import org.springframework.boot.autoconfigure.condition.ConditionalOnBooleanProperty;
+import org.springframework.boot.autoconfigure.condition.ConditionalOnMissingBean;
+import org.springframework.boot.context.properties.EnableConfigurationProperties;
+import org.springframework.context.annotation.Bean;
+import org.springframework.context.annotation.Configuration;
+import org.springframework.context.support.AbstractApplicationContext;
+import org.springframework.util.ErrorHandler;
+
+/**
+ * {@link EnableAutoConfiguration Auto-configuration} of a {@link SelectorWakeQueue} bean whose reactor starts
+ * with the context and drains after the web server at shutdown, and of the {@code applicationEventMulticaster}
+ * that delivers application events on that reactor. Ordered after Spring Modulith's event publication
+ * registry, whose multicaster takes precedence.
+ */
+@AutoConfiguration(afterName = "org.springframework.modulith.events.config.EventPublicationAutoConfiguration")
+@ConditionalOnBooleanProperty(name = "selector-wake-queue.enabled", matchIfMissing = true)
+@EnableConfigurationProperties(SelectorWakeQueueProperties.class)
+public final class SelectorWakeQueueAutoConfiguration {
+
+	private static final Logger logger = LoggerFactory.getLogger(SelectorWakeQueueAutoConfiguration.class);
+
+	private static final String MULTICASTER_BEAN_NAME = AbstractApplicationContext.APPLICATION_EVENT_MULTICASTER_BEAN_NAME;
+
+	@Bean
+	TaskTimingsRelay selectorWakeQueueTaskTimingsRelay() {
+		return new TaskTimingsRelay();
+	}
+
+	/**
+	 * The queue, started at once so that events multicast while the context refreshes (before any
+	 * lifecycle starts) are delivered. Its inferred {@code close()} destroy method is idempotent and runs
+	 * after {@link SelectorWakeQueueLifecycle} has closed it, so it does nothing then.
+	 */
+	@Bean
+	@ConditionalOnMissingBean
+	SelectorWakeQueue selectorWakeQueue(SelectorWakeQueueProperties properties, TaskTimingsRelay timings) {
+		SelectorWakeQueue queue = SelectorWakeQueue.builder()
+			.name(properties.getName())
+			.capacity(properties.getCapacity())
+			.overflowPolicy(properties.getOverflowPolicy())
+			.errorHandler(new LoggingTaskErrorHandler(properties.getName()))
+			.taskTimings(timings, properties.getMetrics().getTimingSampleEvery())
+			.build();
+		queue.start();
+		return queue;
+	}
+
+	@Bean
+	SelectorWakeQueueLifecycle selectorWakeQueueLifecycle(SelectorWakeQueue queue,
+			SelectorWakeQueueProperties properties) {
+		return new SelectorWakeQueueLifecycle(queue, properties.getShutdownTimeout());
+	}
+
+	@Bean
+	@ConditionalOnMissingBean
+	EventRoutingStatus selectorWakeQueueEventRoutingStatus(SelectorWakeQueueProperties properties,
+			ConfigurableListableBeanFactory beanFactory) {
+		if (!properties.getEvents().isEnabled()) {
+			return inactive("disabled by selector-wake-queue.events.enabled=false");
+		}
+		Class<?> multicaster = beanFactory.containsBean(MULTICASTER_BEAN_NAME)
+				? beanFactory.getType(MULTICASTER_BEAN_NAME) : null;
+		if (multicaster != null && SelectorWakeQueueEventMulticaster.class.isAssignableFrom(multicaster)) {
+			EventRoutingStatus status = new EventRoutingStatus("not routing yet");
+			status.activate();
+			return status;
+		}
+		return inactive("another applicationEventMulticaster bean is present: "
+				+ ((multicaster != null) ? multicaster.getName() : "of unknown type"));
+	}
+
+	private static EventRoutingStatus inactive(String reason) {
+		logger.info("Application events are not routed through the SelectorWakeQueue: {}", reason);
+		return new EventRoutingStatus(reason);
+	}
+
+	/**
+	 * The multicaster; {@code static} because the context creates it early in the refresh, before ordinary
+	 * singletons, and it resolves what it needs at the first event.
+	 */
+	@Configuration(proxyBeanMethods = false)
+	@ConditionalOnBooleanProperty(name = "selector-wake-queue.events.enabled", matchIfMissing = true)
+	static final class EventRoutingConfiguration {
+
+		@Bean(name = MULTICASTER_BEAN_NAME)
+		@ConditionalOnMissingBean(name = MULTICASTER_BEAN_NAME)
+		static SelectorWakeQueueEventMulticaster applicationEventMulticaster(ObjectProvider<SelectorWakeQueue> queue,
+				ObjectProvider<SelectorWakeQueueProperties> properties, ObjectProvider<EventRoutingStatus> status,
+				ObjectProvider<ErrorHandler> errorHandler) {
+			return new SelectorWakeQueueEventMulticaster(queue, properties, status, errorHandler);
+		}
+
+	}
+
+}
