@@ -1,6 +1,7 @@
 package io.github.selectorwakequeue.autoconfigure.actuate;
 
 import io.github.selectorwakequeue.SelectorWakeQueue;
+import io.github.selectorwakequeue.autoconfigure.SelectorWakeQueueAutoConfiguration;
 import io.github.selectorwakequeue.autoconfigure.SelectorWakeQueueProperties;
 import io.github.selectorwakequeue.autoconfigure.events.EventRoutingStatus;
 
@@ -20,7 +21,7 @@ import org.springframework.context.annotation.Bean;
  * available (access not {@code none} and exposed, for example through
  * {@code management.endpoints.web.exposure.include=wakequeue}).
  */
-@AutoConfiguration(afterName = "io.github.selectorwakequeue.autoconfigure.SelectorWakeQueueAutoConfiguration")
+@AutoConfiguration(after = SelectorWakeQueueAutoConfiguration.class)
 @ConditionalOnClass({ Endpoint.class, ConditionalOnAvailableEndpoint.class })
 @ConditionalOnSingleCandidate(SelectorWakeQueue.class)
 @ConditionalOnAvailableEndpoint(SelectorWakeQueueEndpoint.class)

@@ -1,6 +1,7 @@
 package io.github.selectorwakequeue.autoconfigure.actuate;
 
 import io.github.selectorwakequeue.SelectorWakeQueue;
+import io.github.selectorwakequeue.autoconfigure.SelectorWakeQueueAutoConfiguration;
 import io.github.selectorwakequeue.autoconfigure.SelectorWakeQueueProperties;
 
 import org.springframework.boot.autoconfigure.AutoConfiguration;
@@ -18,7 +19,7 @@ import org.springframework.context.annotation.Bean;
  * {@code management.health.selectorwakequeue.enabled} (or {@code management.health.defaults.enabled}) is
  * not {@code false}. The stall threshold is {@code selector-wake-queue.health.stall-threshold}.
  */
-@AutoConfiguration(afterName = "io.github.selectorwakequeue.autoconfigure.SelectorWakeQueueAutoConfiguration")
+@AutoConfiguration(after = SelectorWakeQueueAutoConfiguration.class)
 @ConditionalOnClass({ HealthIndicator.class, ConditionalOnEnabledHealthIndicator.class })
 @ConditionalOnSingleCandidate(SelectorWakeQueue.class)
 @ConditionalOnEnabledHealthIndicator("selectorwakequeue")

@@ -1,6 +1,7 @@
 package io.github.selectorwakequeue.autoconfigure.metrics;
 
 import io.github.selectorwakequeue.SelectorWakeQueue;
+import io.github.selectorwakequeue.autoconfigure.SelectorWakeQueueAutoConfiguration;
 import io.github.selectorwakequeue.autoconfigure.TaskTimingsRelay;
 import io.github.selectorwakequeue.autoconfigure.events.EventRoutingStatus;
 import io.micrometer.core.instrument.MeterRegistry;
@@ -20,8 +21,8 @@ import org.springframework.context.annotation.Bean;
  * {@link EventRoutingStatus} and {@link TaskTimingsRelay} beans exist). The binder is bound once the
  * registries exist; nothing here touches a registry early.
  */
-@AutoConfiguration(afterName = { "io.github.selectorwakequeue.autoconfigure.SelectorWakeQueueAutoConfiguration",
-		"org.springframework.boot.micrometer.metrics.autoconfigure.CompositeMeterRegistryAutoConfiguration" })
+@AutoConfiguration(after = SelectorWakeQueueAutoConfiguration.class,
+		afterName = "org.springframework.boot.micrometer.metrics.autoconfigure.CompositeMeterRegistryAutoConfiguration")
 @ConditionalOnClass(MeterRegistry.class)
 @ConditionalOnBean(MeterRegistry.class)
 @ConditionalOnSingleCandidate(SelectorWakeQueue.class)

@@ -3,6 +3,7 @@ package io.github.selectorwakequeue.autoconfigure.actuate;
 import java.time.Duration;
 
 import io.github.selectorwakequeue.SelectorWakeQueue;
+import io.github.selectorwakequeue.autoconfigure.SelectorWakeQueueAutoConfiguration;
 import io.github.selectorwakequeue.autoconfigure.events.EventRoutingStatus;
 import org.junit.jupiter.api.Test;
 
@@ -95,6 +96,27 @@ class SelectorWakeQueueActuateAutoConfigurationTests {
 			.withPropertyValues("selector-wake-queue.health.stall-threshold=250ms")
 			.run((context) -> assertThat(context.getBean(SelectorWakeQueueHealthIndicator.class))
 				.hasFieldOrPropertyWithValue("stallThreshold", Duration.ofMillis(250)));
+	}
+
+	@Test
+	void healthAndEndpointForTheAutoConfiguredQueue() {
+		this.runner.withConfiguration(AutoConfigurations.of(SelectorWakeQueueAutoConfiguration.class))
+			.withPropertyValues("management.endpoints.web.exposure.include=wakequeue", "selector-wake-queue.name=auto")
+			.run((context) -> {
+				assertThat(context.getBean(SelectorWakeQueueHealthIndicator.class).health().getStatus())
+					.isEqualTo(Status.UP);
+				assertThat(context.getBean(SelectorWakeQueueEndpoint.class).describe()).containsEntry("name", "auto")
+					.containsEntry("eventRouting", true);
+			});
+	}
+
+	@Test
+	void nothingWhenTheStarterIsDisabled() {
+		this.runner.withConfiguration(AutoConfigurations.of(SelectorWakeQueueAutoConfiguration.class))
+			.withPropertyValues("management.endpoints.web.exposure.include=wakequeue",
+					"selector-wake-queue.enabled=false")
+			.run((context) -> assertThat(context).doesNotHaveBean(SelectorWakeQueueHealthIndicator.class)
+				.doesNotHaveBean(SelectorWakeQueueEndpoint.class));
 	}
 
 	@Test

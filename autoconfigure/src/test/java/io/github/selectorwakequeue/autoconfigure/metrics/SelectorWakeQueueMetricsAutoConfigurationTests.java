@@ -1,6 +1,9 @@
 package io.github.selectorwakequeue.autoconfigure.metrics;
 
+import java.time.Duration;
+
 import io.github.selectorwakequeue.SelectorWakeQueue;
+import io.github.selectorwakequeue.autoconfigure.SelectorWakeQueueAutoConfiguration;
 import io.github.selectorwakequeue.autoconfigure.TaskTimingsRelay;
 import io.github.selectorwakequeue.autoconfigure.events.EventRoutingStatus;
 import io.micrometer.core.instrument.MeterRegistry;
@@ -17,6 +20,8 @@ import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+import static org.junit.jupiter.api.Assertions.assertTimeoutPreemptively;
 
 /**
  * Tests for {@link SelectorWakeQueueMetricsAutoConfiguration}: when the binder exists, and what it binds.
@@ -51,6 +56,38 @@ class SelectorWakeQueueMetricsAutoConfigurationTests {
 				assertThat(registry.get("wakequeue.capacity").tag("name", "configured").gauge().value())
 					.isEqualTo(SelectorWakeQueue.DEFAULT_CAPACITY);
 			});
+	}
+
+	@Test
+	void timesAndCountsEventsOfTheAutoConfiguredQueue() {
+		this.runner.withConfiguration(AutoConfigurations.of(SelectorWakeQueueAutoConfiguration.class))
+			.withUserConfiguration(RegistryConfiguration.class)
+			.withPropertyValues("selector-wake-queue.name=auto", "selector-wake-queue.metrics.timing-sample-every=1")
+			.run((context) -> {
+				MeterRegistry registry = context.getBean(MeterRegistry.class);
+				context.getBean(SelectorWakeQueueMetrics.class).bindTo(registry);
+				SelectorWakeQueue queue = context.getBean(SelectorWakeQueue.class);
+				assertTimeoutPreemptively(Duration.ofSeconds(20), () -> {
+					for (int i = 0; i < 10; i++) {
+						queue.execute(() -> {
+						});
+					}
+					await().atMost(Duration.ofSeconds(15))
+						.untilAsserted(() -> assertThat(registry.get("wakequeue.execution").tag("name", "auto").timer()
+							.count()).isEqualTo(10));
+				});
+				assertThat(registry.get("wakequeue.wait").tag("name", "auto").timer().count()).isEqualTo(10);
+				assertThat(registry.get("wakequeue.events").tags("name", "auto", "mode", "sync").functionCounter())
+					.isNotNull();
+			});
+	}
+
+	@Test
+	void nothingWhenTheStarterIsDisabled() {
+		this.runner.withConfiguration(AutoConfigurations.of(SelectorWakeQueueAutoConfiguration.class))
+			.withUserConfiguration(RegistryConfiguration.class)
+			.withPropertyValues("selector-wake-queue.enabled=false")
+			.run((context) -> assertThat(context).doesNotHaveBean(SelectorWakeQueueMetrics.class));
 	}
 
 	@Test
