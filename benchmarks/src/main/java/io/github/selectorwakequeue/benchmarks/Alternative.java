@@ -26,6 +26,12 @@ enum Alternative {
 	/** JCTools MPSC ring, consumer in {@code Selector.select()}; woken with plain {@code Selector.wakeup()}, coalesced like ours. */
 	MPSC_WAKEUP("mpsc-wakeup", WakeupMpscHarness::new),
 
+	/**
+	 * JCTools MPSC ring, consumer in {@code select()} on a non-blocking self-pipe, coalesced like ours: our
+	 * wake mechanism without our reactor loop. Latency benchmark only, to split where our time goes.
+	 */
+	MPSC_PIPE("mpsc-pipe", PipeMpscHarness::new),
+
 	/** JCTools MPSC ring, consumer spins and never sleeps: the practical limit, burning a core. */
 	MPSC_SPIN("mpsc-spin", SpinningMpscHarness::new);
 

@@ -27,7 +27,7 @@ import org.openjdk.jmh.annotations.Threads;
 @Threads(1)
 public class WakeLatencyBenchmark {
 
-	@Param({ "swq", "tpe", "abq", "disruptor", "mpsc-park", "mpsc-wakeup", "mpsc-spin" })
+	@Param({ "swq", "tpe", "abq", "disruptor", "mpsc-park", "mpsc-wakeup", "mpsc-pipe", "mpsc-spin" })
 	public String impl;
 
 	/** How long the consumer is left idle before each sample. */
