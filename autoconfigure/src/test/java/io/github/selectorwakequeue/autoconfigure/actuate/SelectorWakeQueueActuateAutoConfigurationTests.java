@@ -53,6 +53,13 @@ class SelectorWakeQueueActuateAutoConfigurationTests {
 	}
 
 	@Test
+	void healthIndicatorOffWhenDisabledWithTheComponentName() {
+		this.runner.withUserConfiguration(QueueConfiguration.class)
+			.withPropertyValues("management.health.selectorWakeQueue.enabled=false")
+			.run((context) -> assertThat(context).doesNotHaveBean(SelectorWakeQueueHealthIndicator.class));
+	}
+
+	@Test
 	void healthIndicatorOffWhenDefaultsAreDisabled() {
 		this.runner.withUserConfiguration(QueueConfiguration.class)
 			.withPropertyValues("management.health.defaults.enabled=false")
