@@ -88,6 +88,7 @@ class SampleApplicationTests {
 			DocumentContext endpoint = getJson("/actuator/wakequeue");
 			assertThat(endpoint.read("$.dispatched", Long.class) - endpointBefore).isGreaterThanOrEqualTo(onReactor);
 			assertThat(endpoint.read("$.running", Boolean.class)).isTrue();
+			assertThat(endpoint.read("$.eventRouting", Boolean.class)).isTrue();
 			assertThat(endpoint.read("$.capacity", Integer.class)).isEqualTo(8192);
 		});
 	}

@@ -91,9 +91,10 @@ class ReentrantFloodHazard {
 		if (flood == null) {
 			return;
 		}
-		// Still inside onFloodRequested on this thread: the queue was full and this item ran inline.
-		boolean inline = flood.flooding && Thread.currentThread().getName().equals(flood.floodListenerThread);
-		(inline ? flood.inline : flood.queued).increment();
+		if (this.queue.isReactorThread()) {
+			// Still inside onFloodRequested: the queue was full, so this item ran inline on the reactor.
+			(flood.flooding ? flood.inline : flood.queued).increment();
+		}
 		flood.deliveries.recordDelivered();
 	}
 
