@@ -49,13 +49,27 @@ final class SelectorWakeQueueFailureAnalyzer extends AbstractFailureAnalyzer<Bin
 				String property = (constraint != null) ? constraint.property()
 						: SelectorWakeQueueProperties.PREFIX + "." + DataObjectPropertyName.toDashedForm(fieldError.getField());
 				String allowed = (constraint != null) ? constraint.allowed() : fieldError.getDefaultMessage();
-				problems.add(problem(property, fieldError.getRejectedValue(), Origin.from(fieldError), allowed));
+				ConfigurationProperty bound = findBound(validation, property);
+				// Quote the value as written ('-1s'), not as converted ('PT-1S'), when the property was set.
+				Object value = (bound != null) ? bound.getValue() : fieldError.getRejectedValue();
+				Origin origin = (bound != null) ? bound.getOrigin() : Origin.from(fieldError);
+				problems.add(problem(property, value, origin, allowed));
 			}
 			else {
 				problems.add(error.getDefaultMessage());
 			}
 		}
 		return problems;
+	}
+
+	private static ConfigurationProperty findBound(BindValidationException validation, String property) {
+		ConfigurationPropertyName name = ConfigurationPropertyName.of(property);
+		for (ConfigurationProperty bound : validation.getValidationErrors().getBoundProperties()) {
+			if (bound.getName().equals(name)) {
+				return bound;
+			}
+		}
+		return null;
 	}
 
 	private String describe(BindException cause) {

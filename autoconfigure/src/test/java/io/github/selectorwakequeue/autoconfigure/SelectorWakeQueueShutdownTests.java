@@ -1,0 +1,195 @@
+package io.github.selectorwakequeue.autoconfigure;
+
+import java.time.Duration;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicIntegerArray;
+
+import io.github.selectorwakequeue.SelectorWakeQueue;
+import jakarta.annotation.PreDestroy;
+import org.junit.jupiter.api.Test;
+
+import org.springframework.boot.WebApplicationType;
+import org.springframework.boot.autoconfigure.ImportAutoConfiguration;
+import org.springframework.boot.builder.SpringApplicationBuilder;
+import org.springframework.context.ApplicationEventPublisher;
+import org.springframework.context.ConfigurableApplicationContext;
+import org.springframework.context.annotation.Bean;
+import org.springframework.context.annotation.Configuration;
+import org.springframework.context.event.ContextClosedEvent;
+import org.springframework.context.event.EventListener;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.junit.jupiter.api.Assertions.assertTimeoutPreemptively;
+
+/**
+ * What {@code context.close()} guarantees: queued events are delivered before it returns, on the reactor while
+ * the shutdown timeout lasts and on the closing thread after it, and events published after the queue closed
+ * are delivered on their publisher's thread.
+ */
+class SelectorWakeQueueShutdownTests {
+
+	private static final int EVENTS = 50_000;
+
+	private static final Duration TIMEOUT = Duration.ofSeconds(60);
+
+	@Test
+	void eventsQueuedBehindASlowListenerAreAllDeliveredBeforeCloseReturns() {
+		assertTimeoutPreemptively(TIMEOUT, () -> {
+			ConfigurableApplicationContext context = run("--selector-wake-queue.shutdown-timeout=60s",
+					"--release-on-close=true");
+			SlowListener listener = context.getBean(SlowListener.class);
+			SelectorWakeQueue queue = context.getBean(SelectorWakeQueue.class);
+			publishBehindBlockedListener(context, listener);
+			assertThat(queue.stats().size()).isGreaterThan(0);
+			Thread closer = Thread.currentThread();
+
+			context.close();
+
+			assertThat(listener.delivered).hasValue(EVENTS + 1);
+			assertThat(listener.deliveredOnReactor).hasValue(EVENTS);
+			assertDeliveredExactlyOnce(listener);
+			// Published from a @PreDestroy method, after the queue closed: delivered on the closing thread.
+			assertThat(listener.lastEventThread).isSameAs(closer);
+		});
+	}
+
+	@Test
+	void eventsLeftWhenTheShutdownTimeoutPassesAreDeliveredOnTheClosingThread() {
+		assertTimeoutPreemptively(TIMEOUT, () -> {
+			ConfigurableApplicationContext context = run("--selector-wake-queue.shutdown-timeout=100ms",
+					"--release-on-close=false");
+			SlowListener listener = context.getBean(SlowListener.class);
+			publishBehindBlockedListener(context, listener);
+
+			context.close();
+
+			// The reactor is still stuck in event 0; everything behind it was delivered by close().
+			// 49,999 from close() and the one published from @PreDestroy.
+			assertThat(listener.deliveredOnClosingThread).hasValue(EVENTS);
+			assertThat(listener.deliveredOnReactor).hasValue(0);
+			listener.release.countDown();
+			assertThat(listener.allDone.await(TIMEOUT.toSeconds(), TimeUnit.SECONDS)).isTrue();
+			assertThat(listener.deliveredOnReactor).hasValue(1);
+			assertDeliveredExactlyOnce(listener);
+		});
+	}
+
+	private static ConfigurableApplicationContext run(String... args) {
+		return new SpringApplicationBuilder(ShutdownApplication.class).web(WebApplicationType.NONE).run(args);
+	}
+
+	private static void publishBehindBlockedListener(ConfigurableApplicationContext context, SlowListener listener)
+			throws InterruptedException {
+		context.publishEvent(new Work(0));
+		assertThat(listener.blocked.await(TIMEOUT.toSeconds(), TimeUnit.SECONDS)).isTrue();
+		for (int i = 1; i < EVENTS; i++) {
+			context.publishEvent(new Work(i));
+		}
+	}
+
+	private static void assertDeliveredExactlyOnce(SlowListener listener) {
+		for (int i = 0; i <= EVENTS; i++) {
+			assertThat(listener.seen.get(i)).as("deliveries of event %d", i).isEqualTo(1);
+		}
+	}
+
+	record Work(int number) {
+	}
+
+	@Configuration(proxyBeanMethods = false)
+	@ImportAutoConfiguration(SelectorWakeQueueAutoConfiguration.class)
+	static class ShutdownApplication {
+
+		@Bean
+		SlowListener slowListener(SelectorWakeQueue queue,
+				org.springframework.core.env.Environment environment) {
+			return new SlowListener(queue, environment.getProperty("release-on-close", Boolean.class, true));
+		}
+
+		@Bean
+		LatePublisher latePublisher(ApplicationEventPublisher publisher, SlowListener listener) {
+			return new LatePublisher(publisher);
+		}
+
+	}
+
+	static final class SlowListener {
+
+		private final SelectorWakeQueue queue;
+
+		private final boolean releaseOnClose;
+
+		final CountDownLatch blocked = new CountDownLatch(1);
+
+		final CountDownLatch release = new CountDownLatch(1);
+
+		final CountDownLatch allDone = new CountDownLatch(EVENTS);
+
+		final AtomicIntegerArray seen = new AtomicIntegerArray(EVENTS + 1);
+
+		final AtomicInteger delivered = new AtomicInteger();
+
+		final AtomicInteger deliveredOnReactor = new AtomicInteger();
+
+		final AtomicInteger deliveredOnClosingThread = new AtomicInteger();
+
+		volatile Thread closingThread;
+
+		volatile Thread lastEventThread;
+
+		SlowListener(SelectorWakeQueue queue, boolean releaseOnClose) {
+			this.queue = queue;
+			this.releaseOnClose = releaseOnClose;
+		}
+
+		@EventListener
+		void onClose(ContextClosedEvent event) {
+			this.closingThread = Thread.currentThread();
+			if (this.releaseOnClose) {
+				this.release.countDown();
+			}
+		}
+
+		@EventListener
+		void onWork(Work work) throws InterruptedException {
+			if (work.number() == 0) {
+				this.blocked.countDown();
+				this.release.await(TIMEOUT.toSeconds(), TimeUnit.SECONDS);
+			}
+			if (this.queue.isReactorThread()) {
+				this.deliveredOnReactor.incrementAndGet();
+			}
+			else if (Thread.currentThread() == this.closingThread) {
+				this.deliveredOnClosingThread.incrementAndGet();
+			}
+			if (work.number() == EVENTS) {
+				this.lastEventThread = Thread.currentThread();
+			}
+			this.seen.incrementAndGet(work.number());
+			this.delivered.incrementAndGet();
+			if (work.number() < EVENTS) {
+				this.allDone.countDown();
+			}
+		}
+
+	}
+
+	/** Publishes one more event while beans are destroyed, after the lifecycle closed the queue. */
+	static final class LatePublisher {
+
+		private final ApplicationEventPublisher publisher;
+
+		LatePublisher(ApplicationEventPublisher publisher) {
+			this.publisher = publisher;
+		}
+
+		@PreDestroy
+		void publishLast() {
+			this.publisher.publishEvent(new Work(EVENTS));
+		}
+
+	}
+
+}
