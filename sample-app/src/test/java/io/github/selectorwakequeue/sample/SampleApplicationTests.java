@@ -47,25 +47,29 @@ class SampleApplicationTests {
 
 	@Test
 	void tasksRunOnTheInjectedQueue() {
-		DocumentContext answer = post("/tasks?count=500");
-		assertThat(answer.read("$.requested", Integer.class)).isEqualTo(500);
-		assertThat(answer.read("$.ran", Integer.class)).isEqualTo(500);
-		assertThat(answer.read("$.allRan", Boolean.class)).isTrue();
-		assertThat(answer.read("$.ranOnReactor", Integer.class)).isEqualTo(500);
-		assertThat(answer.read("$.ranOn", List.class)).containsExactly(this.reactor);
+		assertTimeoutPreemptively(BOUND, () -> {
+			DocumentContext answer = post("/tasks?count=500");
+			assertThat(answer.read("$.requested", Integer.class)).isEqualTo(500);
+			assertThat(answer.read("$.ran", Integer.class)).isEqualTo(500);
+			assertThat(answer.read("$.allRan", Boolean.class)).isTrue();
+			assertThat(answer.read("$.ranOnReactor", Integer.class)).isEqualTo(500);
+			assertThat(answer.read("$.ranOn", List.class)).containsExactly(this.reactor);
+		});
 	}
 
 	@Test
 	void orderListenersRunWhereTheyShould() {
-		DocumentContext answer = post("/orders?item=book&quantity=2");
-		String publisher = answer.read("$.publishedOn");
-		assertThat(answer.read("$.orderId", Long.class)).isPositive();
-		assertThat(answer.read("$.stored", Boolean.class)).isTrue();
-		assertThat(publisher).isNotEqualTo(this.reactor);
-		assertThat(answer.read("$.auditListener", String.class)).isEqualTo(this.reactor);
-		assertThat(answer.read("$.afterCommitListener", String.class)).isEqualTo(publisher);
-		assertThat(answer.read("$.confirmationListener", String.class)).isEqualTo(this.reactor);
-		assertThat(answer.read("$.followUpListener", String.class)).isEqualTo(this.reactor);
+		assertTimeoutPreemptively(BOUND, () -> {
+			DocumentContext answer = post("/orders?item=book&quantity=2");
+			String publisher = answer.read("$.publishedOn");
+			assertThat(answer.read("$.orderId", Long.class)).isPositive();
+			assertThat(answer.read("$.stored", Boolean.class)).isTrue();
+			assertThat(publisher).isNotEqualTo(this.reactor);
+			assertThat(answer.read("$.auditListener", String.class)).isEqualTo(this.reactor);
+			assertThat(answer.read("$.afterCommitListener", String.class)).isEqualTo(publisher);
+			assertThat(answer.read("$.confirmationListener", String.class)).isEqualTo(this.reactor);
+			assertThat(answer.read("$.followUpListener", String.class)).isEqualTo(this.reactor);
+		});
 	}
 
 	@Test

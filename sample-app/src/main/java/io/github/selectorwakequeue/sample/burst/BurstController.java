@@ -12,9 +12,11 @@ import org.springframework.web.bind.annotation.RequestParam;
 import org.springframework.web.bind.annotation.RestController;
 
 /**
- * Demonstrates load: {@code POST /burst?events=N&threads=T} publishes N events from T threads at once
- * and answers how long publishing took (the publishers never wait for listeners) and whether every
- * event was delivered, comparing the delivered count with the published count.
+ * Demonstrates load: {@code POST /burst?events=N&threads=T} publishes N events (rounded down to a
+ * multiple of T) from T threads at once and answers how long publishing took (the publishers never wait
+ * for listeners) and whether every event was delivered, comparing the delivered count with the published
+ * count. When the publishers outrun the reactor and fill the queue, the {@code caller-runs} policy
+ * delivers the overflow on the publishers' own threads: {@code deliveredOnPublishers} shows how many.
  */
 @RestController
 class BurstController {

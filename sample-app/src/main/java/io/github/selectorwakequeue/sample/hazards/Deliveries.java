@@ -12,8 +12,9 @@ import io.github.selectorwakequeue.SelectorWakeQueue;
 
 /**
  * Counts what a hazard demo published and what its listener got, and on which threads. Its recording
- * methods take no lock and never block, because they are called from the very places the demos are
- * about: {@code Cleaner} and signal-handler threads, interrupted threads, the reactor itself.
+ * methods never wait for another thread, because they are called from the very places the demos are
+ * about: {@code Cleaner} and signal-handler threads, interrupted threads, the reactor itself. Counters
+ * are {@link LongAdder}s; a thread name already seen costs one lock-free read of a concurrent set.
  */
 final class Deliveries {
 
@@ -35,17 +36,24 @@ final class Deliveries {
 
 	/** Records one publication by the current thread; call it just before {@code publishEvent}. */
 	void recordPublished() {
-		this.publishedOn.add(Thread.currentThread().getName());
+		remember(this.publishedOn);
 		this.published.increment();
 	}
 
 	/** Records one delivery to a listener on the current thread. */
 	void recordDelivered() {
-		this.deliveredOn.add(Thread.currentThread().getName());
+		remember(this.deliveredOn);
 		if (this.queue.isReactorThread()) {
 			this.onReactor.increment();
 		}
 		this.delivered.increment();
+	}
+
+	private static void remember(Set<String> threadNames) {
+		String name = Thread.currentThread().getName();
+		if (!threadNames.contains(name)) {
+			threadNames.add(name);
+		}
 	}
 
 	long publishedCount() {
