@@ -10,16 +10,19 @@ import io.github.selectorwakequeue.SelectorWakeQueue;
 import org.springframework.boot.context.properties.ConfigurationProperties;
 import org.springframework.validation.Errors;
 import org.springframework.validation.Validator;
+import org.springframework.validation.annotation.Validated;
 
 /**
  * Configuration of the {@link SelectorWakeQueue} bean, its event routing, health and metrics, under the
  * {@code selector-wake-queue} prefix.
  *
- * <p>Validates itself when bound (Spring Boot calls {@link #validate(Object, Errors)} for properties classes
- * that are a {@link Validator}), so no JSR-303 provider is needed; an invalid value stops start-up and
- * {@link SelectorWakeQueueFailureAnalyzer} reports the property, the value and what is allowed.
+ * <p>Validates itself when bound (Spring Boot calls {@link #validate(Object, Errors)} on properties classes
+ * that are a {@link Validator}), so it needs no JSR-303 provider, which a starter user does not have by
+ * default. An invalid value stops start-up and {@link SelectorWakeQueueFailureAnalyzer} reports the property,
+ * the value and what is allowed.
  */
 @ConfigurationProperties(SelectorWakeQueueProperties.PREFIX)
+@Validated
 public class SelectorWakeQueueProperties implements Validator {
 
 	/** The prefix of every property. */
