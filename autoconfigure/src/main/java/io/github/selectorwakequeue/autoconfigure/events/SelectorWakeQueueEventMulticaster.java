@@ -161,7 +161,7 @@ public final class SelectorWakeQueueEventMulticaster extends SimpleApplicationEv
 
 	/** Runs on the reactor (or a closing or rejected publisher's thread): each listener, whatever the others do. */
 	void deliver(ApplicationEvent event, ApplicationListener<?>[] listeners, Object context) {
-		Scope scope = (context != null) ? collaborators.get().context.restore(context) : null;
+		Scope scope = (context != null) ? this.collaborators.get().context().restore(context) : null;
 		try {
 			ListenerFailedException failure = null;
 			for (ApplicationListener<?> listener : listeners) {

@@ -13,6 +13,7 @@ import org.junit.jupiter.api.Test;
 import org.slf4j.MDC;
 
 import org.springframework.boot.autoconfigure.AutoConfigurations;
+import org.springframework.boot.test.context.FilteredClassLoader;
 import org.springframework.boot.test.context.runner.ApplicationContextRunner;
 import org.springframework.context.ApplicationEventPublisher;
 import org.springframework.context.annotation.Bean;
@@ -127,17 +128,17 @@ class SelectorWakeQueueEventMulticasterTests {
 	void eachEventIsCountedOnceOnTheWayItWent() {
 		this.runner.withPropertyValues("selector-wake-queue.events.synchronous-types=" + Audit.class.getName())
 			.run((context) -> {
-			Recorder recorder = context.getBean(Recorder.class);
-			EventRoutingStatus status = context.getBean(EventRoutingStatus.class);
-			long async = status.asyncCount();
-			long sync = status.syncCount();
-			recorder.expect(2);
-			context.publishEvent(new Ordered("counted"));
-			recorder.await();
-			context.publishEvent(new SecurityAudit("synchronous"));
-			assertThat(status.asyncCount() - async).isEqualTo(1);
-			assertThat(status.syncCount() - sync).isEqualTo(1);
-		});
+				Recorder recorder = context.getBean(Recorder.class);
+				EventRoutingStatus status = context.getBean(EventRoutingStatus.class);
+				long async = status.asyncCount();
+				long sync = status.syncCount();
+				recorder.expect(2);
+				context.publishEvent(new Ordered("counted"));
+				recorder.await();
+				context.publishEvent(new SecurityAudit("synchronous"));
+				assertThat(status.asyncCount() - async).isEqualTo(1);
+				assertThat(status.syncCount() - sync).isEqualTo(1);
+			});
 	}
 
 	@Test
@@ -146,6 +147,23 @@ class SelectorWakeQueueEventMulticasterTests {
 			Recorder recorder = context.getBean(Recorder.class);
 			recorder.expect(1);
 			MDC.put("requestId", "r-1");
+			try {
+				context.publishEvent(new Traced("t"));
+			}
+			finally {
+				MDC.remove("requestId");
+			}
+			recorder.await();
+			assertThat(recorder.records).containsExactly("traced t requestId=null");
+		});
+	}
+
+	@Test
+	void withoutContextPropagationOnTheClassPathNothingIsPropagatedAndEventsStillFlow() {
+		this.runner.withClassLoader(new FilteredClassLoader("io.micrometer.context")).run((context) -> {
+			Recorder recorder = context.getBean(Recorder.class);
+			recorder.expect(1);
+			MDC.put("requestId", "r-2");
 			try {
 				context.publishEvent(new Traced("t"));
 			}
