@@ -134,7 +134,7 @@ class SampleApplicationTests {
 			assertThat(answer.read("$.hazard", String.class)).isEqualTo("signal");
 			assertThat(answer.read("$.details.handlerInstalled", Boolean.class)).isTrue();
 			assertThat(answer.read("$.details.pid", Long.class)).isEqualTo(ProcessHandle.current().pid());
-			assertThat(answer.read("$.published", Long.class)).isEqualTo(before + 1);
+			assertThat(answer.read("$.published", Long.class)).isGreaterThanOrEqualTo(before + 1);
 			assertThat(answer.read("$.allDelivered", Boolean.class)).isTrue();
 			assertThat(answer.read("$.publishedOn", List.class)).anyMatch((name) -> ((String) name).contains("WINCH"));
 			assertThat(answer.read("$.deliveredOn", List.class)).contains(this.reactor);

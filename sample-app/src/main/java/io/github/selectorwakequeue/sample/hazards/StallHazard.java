@@ -21,8 +21,9 @@ import org.springframework.web.bind.annotation.RestController;
  * /hazards/stall?seconds=S} publishes an event whose listener blocks the reactor for S seconds; once it
  * has run longer than {@code selector-wake-queue.health.stall-threshold}, {@code /actuator/health} turns
  * {@code DOWN} (with the reactor's stack in the details of {@code selectorWakeQueue}), and {@code UP}
- * again when it returns. Events published meanwhile wait in the queue; publishers are not slowed down.
- * The answer comes at once; a stall is cut short when the application shuts down.
+ * again when it returns. Events published meanwhile wait in the queue (once it is full, the overflow
+ * policy applies); publishers are never blocked. The answer comes at once; a stall is cut short when the
+ * application shuts down, so it never holds up closing.
  */
 @RestController
 class StallHazard {
