@@ -277,8 +277,10 @@ class SelectorWakeQueueEventMulticasterTests {
 			this.done = new CountDownLatch(records);
 		}
 
-		void await() throws InterruptedException {
-			assertThat(this.done.await(TIMEOUT.toSeconds(), TimeUnit.SECONDS)).as("listeners ran in time").isTrue();
+		void await() {
+			CountDownLatch latch = this.done;
+			assertTimeoutPreemptively(TIMEOUT,
+					() -> assertThat(latch.await(TIMEOUT.toSeconds(), TimeUnit.SECONDS)).as("listeners ran").isTrue());
 		}
 
 		private void record(String record) {
