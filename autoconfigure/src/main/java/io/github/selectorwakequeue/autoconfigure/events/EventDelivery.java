@@ -1,5 +1,7 @@
 package io.github.selectorwakequeue.autoconfigure.events;
 
+import java.util.ArrayDeque;
+
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -15,6 +17,9 @@ import org.springframework.context.PayloadApplicationEvent;
 public final class EventDelivery implements Runnable {
 
 	private static final Logger logger = LoggerFactory.getLogger(EventDelivery.class);
+
+	/** Deliveries waiting on this thread behind the one {@link #deliverOnCurrentThread()} is running. */
+	private static final ThreadLocal<ArrayDeque<EventDelivery>> inlinePending = new ThreadLocal<>();
 
 	private final SelectorWakeQueueEventMulticaster multicaster;
 
@@ -44,9 +49,32 @@ public final class EventDelivery implements Runnable {
 
 	/**
 	 * Delivers the event on the calling thread, for events the queue can no longer run (closed, or
-	 * returned by its close). Never throws: failures are logged.
+	 * returned by its close). Never throws: failures are logged. Called again from one of the listeners
+	 * (a listener that publishes after the queue closed), it does not nest: the new event is delivered on
+	 * this thread right after the current one, so a listener re-publishing without end cannot overflow the
+	 * stack, exactly as on the reactor.
 	 */
 	public void deliverOnCurrentThread() {
+		ArrayDeque<EventDelivery> pending = inlinePending.get();
+		if (pending != null) {
+			pending.add(this);
+			return;
+		}
+		pending = new ArrayDeque<>();
+		inlinePending.set(pending);
+		try {
+			EventDelivery next = this;
+			while (next != null) {
+				next.runAndLog();
+				next = pending.poll();
+			}
+		}
+		finally {
+			inlinePending.remove();
+		}
+	}
+
+	private void runAndLog() {
 		try {
 			run();
 		}

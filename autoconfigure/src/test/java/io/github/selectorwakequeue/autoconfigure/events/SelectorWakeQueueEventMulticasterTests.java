@@ -125,6 +125,21 @@ class SelectorWakeQueueEventMulticasterTests {
 	}
 
 	@Test
+	void listenerRepublishingAfterTheQueueClosedRunsOnThePublishersThreadWithoutNesting() {
+		this.runner.run((context) -> {
+			Recorder recorder = context.getBean(Recorder.class);
+			context.getBean(SelectorWakeQueue.class).close(Duration.ofSeconds(5));
+			assertTimeoutPreemptively(TIMEOUT, () -> {
+				recorder.publisherThread = Thread.currentThread();
+				context.publishEvent(new Countdown(10_000));
+			});
+			assertThat(recorder.countdownDeliveries).hasValue(10_001);
+			assertThat(recorder.countdownOffPublisher).hasValue(0);
+			assertThat(recorder.maxCountdownDepth).isEqualTo(1);
+		});
+	}
+
+	@Test
 	void eachEventIsCountedOnceOnTheWayItWent() {
 		this.runner.withPropertyValues("selector-wake-queue.events.synchronous-types=" + Audit.class.getName())
 			.run((context) -> {
@@ -205,6 +220,9 @@ class SelectorWakeQueueEventMulticasterTests {
 	}
 
 	record Traced(String id) {
+	}
+
+	record Countdown(int remaining) {
 	}
 
 	@Configuration(proxyBeanMethods = false)
@@ -334,6 +352,34 @@ class SelectorWakeQueueEventMulticasterTests {
 		void blocker(Blocker event) throws InterruptedException {
 			this.blocked.countDown();
 			this.release.await(TIMEOUT.toSeconds(), TimeUnit.SECONDS);
+		}
+
+		final AtomicInteger countdownDeliveries = new AtomicInteger();
+
+		final AtomicInteger countdownOffPublisher = new AtomicInteger();
+
+		volatile Thread publisherThread;
+
+		private int countdownDepth;
+
+		volatile int maxCountdownDepth;
+
+		@EventListener
+		void countdown(Countdown event) {
+			this.countdownDepth++;
+			this.maxCountdownDepth = Math.max(this.maxCountdownDepth, this.countdownDepth);
+			try {
+				this.countdownDeliveries.incrementAndGet();
+				if (Thread.currentThread() != this.publisherThread) {
+					this.countdownOffPublisher.incrementAndGet();
+				}
+				if (event.remaining() > 0) {
+					this.publisher.publishEvent(new Countdown(event.remaining() - 1));
+				}
+			}
+			finally {
+				this.countdownDepth--;
+			}
 		}
 
 		@EventListener
