@@ -83,10 +83,6 @@ public final class EventDelivery implements Runnable {
 		}
 	}
 
-	ApplicationEvent event() {
-		return this.event;
-	}
-
 	@Override
 	public String toString() {
 		return "delivery of " + describe(this.event) + " to " + this.listeners.length + " listener(s)";
