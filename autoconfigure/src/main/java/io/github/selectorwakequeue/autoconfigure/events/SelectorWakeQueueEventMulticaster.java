@@ -38,8 +38,9 @@ import org.springframework.util.ErrorHandler;
  * <li>Events that must stay synchronous ({@link SynchronousEvents}) reach every listener on the publisher's
  * thread.</li>
  * <li>Listeners whose {@link ApplicationListener#supportsAsyncExecution()} is {@code false} (every
- * {@code @TransactionalEventListener}, which needs the publisher's transaction) run on the publisher's
- * thread, after the event was queued for the others.</li>
+ * {@code @TransactionalEventListener}, which needs the publisher's transaction) and Spring's
+ * {@code @RecordApplicationEvents} recorder run on the publisher's thread, after the event was queued for
+ * the others.</li>
  * <li>All other listeners run on the reactor. An exception there is reported to the {@link ErrorHandler}
  * bean if there is one, else logged and counted by the queue; it stops neither the other listeners of that
  * event nor later events. On the publisher's thread, exceptions behave as with Spring's own multicaster.</li>
@@ -196,7 +197,7 @@ public final class SelectorWakeQueueEventMulticaster extends SimpleApplicationEv
 		Route route = cache.get(key);
 		if (route == null) {
 			boolean publisherOnly = resolved.queue == null || resolved.synchronousEvents.test(event, type);
-			route = Route.of(getApplicationListeners(event, type), publisherOnly);
+			route = Route.of(getApplicationListeners(event, type), publisherOnly, resolved.synchronousEvents);
 			if (this.routesCacheable && isCacheSafe(event, sourceType)) {
 				cache.putIfAbsent(key, route);
 			}
@@ -328,14 +329,14 @@ public final class SelectorWakeQueueEventMulticaster extends SimpleApplicationEv
 	/** The listeners of one event type and source type, split by the thread they run on, each in order. */
 	private record Route(ApplicationListener<?>[] onReactor, ApplicationListener<?>[] onPublisher) {
 
-		static Route of(Collection<ApplicationListener<?>> listeners, boolean publisherOnly) {
+		static Route of(Collection<ApplicationListener<?>> listeners, boolean publisherOnly, SynchronousEvents rules) {
 			if (publisherOnly) {
 				return new Route(NO_LISTENERS, listeners.toArray(NO_LISTENERS));
 			}
 			List<ApplicationListener<?>> onReactor = new ArrayList<>(listeners.size());
 			List<ApplicationListener<?>> onPublisher = new ArrayList<>();
 			for (ApplicationListener<?> listener : listeners) {
-				(listener.supportsAsyncExecution() ? onReactor : onPublisher).add(listener);
+				(rules.requiresPublisherThread(listener) ? onPublisher : onReactor).add(listener);
 			}
 			return new Route(onReactor.toArray(NO_LISTENERS), onPublisher.toArray(NO_LISTENERS));
 		}

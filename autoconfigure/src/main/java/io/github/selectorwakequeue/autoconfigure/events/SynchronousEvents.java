@@ -2,10 +2,12 @@ package io.github.selectorwakequeue.autoconfigure.events;
 
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Set;
 
 import org.springframework.boot.availability.AvailabilityChangeEvent;
 import org.springframework.boot.context.event.SpringApplicationEvent;
 import org.springframework.context.ApplicationEvent;
+import org.springframework.context.ApplicationListener;
 import org.springframework.context.PayloadApplicationEvent;
 import org.springframework.context.event.ApplicationContextEvent;
 import org.springframework.core.ResolvableType;
@@ -24,13 +26,22 @@ import org.springframework.util.ClassUtils;
  * <li>{@code WebServerInitializedEvent}: sets {@code local.server.port}, read right after;</li>
  * <li>the types listed in {@code selector-wake-queue.events.synchronous-types}.</li>
  * </ul>
- * Subclasses count; for a {@link PayloadApplicationEvent} the payload's class is checked too. Listeners
- * that do not support asynchronous execution (every {@code @TransactionalEventListener}) also stay on the
- * publisher's thread; that rule is per listener, see {@link SelectorWakeQueueEventMulticaster}.
+ * Subclasses count; for a {@link PayloadApplicationEvent} the payload's class is checked too.
+ *
+ * <p>For every other event, a listener stays on the publisher's thread when it needs that thread's state:
+ * <ul>
+ * <li>its {@link ApplicationListener#supportsAsyncExecution()} is {@code false}: every
+ * {@code @TransactionalEventListener}, which must see the publisher's transaction or the event is dropped;</li>
+ * <li>it is Spring's {@code @RecordApplicationEvents} recorder, which stores events in a thread-local of the
+ * test thread.</li>
+ * </ul>
  */
 final class SynchronousEvents {
 
 	private static final String WEB_SERVER_INITIALIZED_EVENT = "org.springframework.boot.web.server.context.WebServerInitializedEvent";
+
+	private static final Set<String> THREAD_BOUND_LISTENERS = Set
+		.of("org.springframework.test.context.event.ApplicationEventsApplicationListener");
 
 	private final Class<?>[] types;
 
@@ -56,6 +67,16 @@ final class SynchronousEvents {
 			return true;
 		}
 		return event instanceof PayloadApplicationEvent<?> payloadEvent && matches(payloadEvent.getPayload().getClass());
+	}
+
+	/**
+	 * Whether a listener must run on the publisher's thread. Called once per listener and route; the answer
+	 * is cached with the route.
+	 * @param listener the listener
+	 * @return {@code true} to keep this listener on the publisher's thread
+	 */
+	boolean requiresPublisherThread(ApplicationListener<?> listener) {
+		return !listener.supportsAsyncExecution() || THREAD_BOUND_LISTENERS.contains(listener.getClass().getName());
 	}
 
 	private boolean matches(Class<?> candidate) {

@@ -25,6 +25,8 @@ import org.springframework.context.ApplicationEventPublisher;
 import org.springframework.context.ApplicationListener;
 import org.springframework.context.ConfigurableApplicationContext;
 import org.springframework.context.PayloadApplicationEvent;
+import org.springframework.test.context.event.ApplicationEvents;
+import org.springframework.test.context.event.RecordApplicationEvents;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.junit.jupiter.api.Assertions.assertTimeoutPreemptively;
@@ -35,6 +37,7 @@ import static org.junit.jupiter.api.Assertions.assertTimeoutPreemptively;
  */
 @SpringBootTest(classes = EventsTestApplication.class, webEnvironment = WebEnvironment.NONE,
 		properties = "selector-wake-queue.capacity=262144")
+@RecordApplicationEvents
 class EventRoutingIntegrationTests {
 
 	private static final Duration TIMEOUT = Duration.ofSeconds(60);
@@ -56,6 +59,9 @@ class EventRoutingIntegrationTests {
 
 	@Autowired
 	private EventRoutingStatus status;
+
+	@Autowired
+	private ApplicationEvents recordedEvents;
 
 	@Test
 	void multicasterIsOursAndRoutingIsActive() {
@@ -91,6 +97,15 @@ class EventRoutingIntegrationTests {
 		assertThat(this.listeners.outOfOrder).hasValue(0);
 		assertThat(this.listeners.offReactor).hasValue(0);
 		assertThat(this.status.asyncCount() - asyncBefore).isGreaterThanOrEqualTo(total);
+	}
+
+	@Test
+	void recordApplicationEventsStillSeesEventsBecauseItsRecorderStaysOnTheTestThread() {
+		this.listeners.tracedDone = new CountDownLatch(1);
+		this.publisher.publishEvent(new Traced("recorded"));
+		assertThat(this.recordedEvents.stream(Traced.class)).containsExactly(new Traced("recorded"));
+		assertTimeoutPreemptively(TIMEOUT,
+				() -> assertThat(this.listeners.tracedDone.await(TIMEOUT.toSeconds(), TimeUnit.SECONDS)).isTrue());
 	}
 
 	@Test
