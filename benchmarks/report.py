@@ -164,14 +164,14 @@ def main():
                            f"{ratio(better('thrpt', ref_e2e['primaryMetric']['score'], e2e_score)) if ref_e2e and e2e else '–'} | "
                            f"{fmt(stream, 2)} | {fmt(burst, 2)} |")
         elif cls == "WakeEconomyBenchmark":
-            out.append("| impl | load | tasks/s | wake-ups/s | wake-ups per task |")
-            out.append("|---|---|---:|---:|---:|")
+            out.append("| impl | load | tasks/s | wake-ups/s | wake-ups per task | B/op (all threads) |")
+            out.append("|---|---|---:|---:|---:|---:|")
             for method, r in rows:
                 tasks = r["primaryMetric"]["score"]
                 wakes = secondary(r, "wakeups")
                 per_task = (wakes / tasks) if (wakes is not None and tasks) else None
                 out.append(f"| {r['params'].get('impl')} | {r['params'].get('load')} | {fmt(tasks)} | {fmt(wakes)} | "
-                           f"{fmt(per_task, 2)} |")
+                           f"{fmt(per_task, 2)} | {fmt(secondary(r, 'gc.alloc.rate.norm'), 2)} |")
         else:
             extra_cols = []
             if any(secondary(r, "wakeups") is not None for _, r in rows):

@@ -20,9 +20,10 @@ import org.openjdk.jmh.infra.Blackhole;
  * Wake-up economy: how many consumer wake-ups (system calls on the producer side) each task costs, from
  * {@code stats().wakeups()} for ours and the same coalescing flag's count for the two MPSC alternatives.
  * Loads: {@code saturated} — 1 µs tasks offered as fast as the producer can (the consumer never runs
- * dry); {@code catching-up} — no-op tasks as fast as the producer can (the consumer is faster, keeps
- * emptying the queue and sleeping); {@code 10pct} — 5 µs tasks every 50 µs. Score: tasks/s; the
- * {@code wakeups} counter is wake-ups/s, so wake-ups per task is {@code wakeups / score}.
+ * dry); {@code no-op-flood} — no-op tasks offered as fast as the producer can (whichever side is faster,
+ * the consumer may catch up and sleep); {@code 10pct} — 5 µs tasks every 50 µs. A full queue makes the
+ * producer spin on {@code offer}. Score: tasks/s; the {@code wakeups} counter is wake-ups/s, so wake-ups
+ * per task is {@code wakeups / score}.
  */
 @State(Scope.Benchmark)
 @BenchmarkMode(Mode.Throughput)
@@ -33,7 +34,7 @@ public class WakeEconomyBenchmark {
 	@Param({ "swq", "mpsc-park", "mpsc-wakeup" })
 	public String impl;
 
-	@Param({ "saturated", "catching-up", "10pct" })
+	@Param({ "saturated", "no-op-flood", "10pct" })
 	public String load;
 
 	private Harness harness;
@@ -49,13 +50,13 @@ public class WakeEconomyBenchmark {
 		this.harness = Alternative.start(this.impl);
 		switch (this.load) {
 			case "saturated" -> this.task = work(1_000);
-			case "catching-up" -> this.task = () -> {
+			case "no-op-flood" -> this.task = () -> {
 			};
 			case "10pct" -> {
 				this.task = work(5_000);
 				this.intervalNanos = 50_000;
 			}
-			default -> throw new IllegalArgumentException("load must be saturated, catching-up or 10pct, was " + this.load);
+			default -> throw new IllegalArgumentException("load must be saturated, no-op-flood or 10pct, was " + this.load);
 		}
 	}
 
