@@ -24,7 +24,7 @@ import org.openjdk.jmh.annotations.Threads;
  * Observability cost: end-to-end throughput of ours (one producer, bursts of 10,000, as in
  * {@link ThroughputBenchmark}) with no {@link TaskTimings}, and with a receiver that records each
  * sampled task's wait and run time into two Micrometer {@link Timer}s, sampling 1 task in 64 and every
- * task. Score: tasks/s.
+ * task, and with a receiver that drops the samples (what sampling itself costs). Score: tasks/s.
  */
 @State(Scope.Benchmark)
 @BenchmarkMode(Mode.Throughput)
@@ -32,8 +32,11 @@ import org.openjdk.jmh.annotations.Threads;
 @Threads(1)
 public class ObservabilityCostBenchmark {
 
-	/** {@code off}: no receiver; otherwise 1 task in N is timed. */
-	@Param({ "off", "64", "1" })
+	/**
+	 * {@code off}: no receiver; {@code N}: 1 task in N is timed into the Micrometer timers;
+	 * {@code N-noop}: 1 in N is timed into a receiver that drops it (the sampling machinery alone).
+	 */
+	@Param({ "off", "64", "1", "64-noop" })
 	public String sampleEvery;
 
 	private Harness harness;
@@ -41,7 +44,12 @@ public class ObservabilityCostBenchmark {
 	@Setup(Level.Trial)
 	public void start() {
 		SelectorWakeQueue.Builder builder = SelectorWakeQueue.builder().name("bench-timed").capacity(Alternative.CAPACITY);
-		if (!"off".equals(this.sampleEvery)) {
+		if (this.sampleEvery.endsWith("-noop")) {
+			TaskTimings drop = (waitNanos, runNanos) -> {
+			};
+			builder.taskTimings(drop, Integer.parseInt(this.sampleEvery.substring(0, this.sampleEvery.indexOf('-'))));
+		}
+		else if (!"off".equals(this.sampleEvery)) {
 			MeterRegistry registry = new SimpleMeterRegistry();
 			Timer wait = Timer.builder("bench.task.wait").register(registry);
 			Timer run = Timer.builder("bench.task.run").register(registry);
