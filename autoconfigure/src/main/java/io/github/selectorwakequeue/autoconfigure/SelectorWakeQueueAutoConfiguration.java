@@ -33,7 +33,12 @@ public final class SelectorWakeQueueAutoConfiguration {
 
 	private static final String MULTICASTER_BEAN_NAME = AbstractApplicationContext.APPLICATION_EVENT_MULTICASTER_BEAN_NAME;
 
+	/**
+	 * Where the auto-configured queue reports its sampled timings. Only with the auto-configured queue: a
+	 * user-defined queue does not report to it, and timers that never move would mislead.
+	 */
 	@Bean
+	@ConditionalOnMissingBean(SelectorWakeQueue.class)
 	TaskTimingsRelay selectorWakeQueueTaskTimingsRelay() {
 		return new TaskTimingsRelay();
 	}

@@ -94,6 +94,8 @@ class SelectorWakeQueueAutoConfigurationTests {
 			assertThat(queue.name()).isEqualTo("user");
 			assertThat(queue.stats().running()).isTrue();
 			assertThat(context).hasSingleBean(SelectorWakeQueueLifecycle.class).hasSingleBean(EventRoutingStatus.class);
+			// The user's queue does not report to our relay: no relay, so no timers that never move.
+			assertThat(context).doesNotHaveBean(TaskTimingsRelay.class);
 			context.close();
 			assertThat(queue.isClosed()).isTrue();
 		});
