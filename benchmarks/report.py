@@ -129,14 +129,15 @@ def main():
         out.append("")
         rows = by_class[cls]
         if cls == "WakeLatencyBenchmark":
-            out.append("| benchmark | impl | p50 µs | p99 µs | p99.9 µs | mean µs | ours × (p50) | ours × (p99) |")
+            out.append("| params | impl | p50 µs | p99 µs | p99.9 µs | mean µs | ours × (p50) | ours × (p99) |")
             out.append("|---|---|---:|---:|---:|---:|---:|---:|")
-            for method, r in rows:
+            for method, r in sorted(rows, key=lambda row: str(row[1]["params"].get("placement", ""))):
                 ref = reference_of(cls, method, r)
                 p50, p99, p999 = (percentile(r, p) for p in ("50.0", "99.0", "99.9"))
                 rp50 = percentile(ref, "50.0") if ref else None
                 rp99 = percentile(ref, "99.0") if ref else None
-                out.append(f"| {method} | {r['params'].get('impl')} | {fmt(p50)} | {fmt(p99)} | {fmt(p999)} | "
+                others = ", ".join(f"{k}={v}" for k, v in r["params"].items() if k != "impl")
+                out.append(f"| {others} | {r['params'].get('impl')} | {fmt(p50)} | {fmt(p99)} | {fmt(p999)} | "
                            f"{fmt(r['primaryMetric']['score'])} | {ratio(better('sample', rp50, p50))} | "
                            f"{ratio(better('sample', rp99, p99))} |")
         elif cls == "SpringEventsBenchmark":

@@ -19,7 +19,8 @@ import org.openjdk.jmh.annotations.Threads;
  * that it ran, when the consumer was asleep (idle) — so every task pays a full wake-up. Before each
  * sample the producer stays on its CPU, outside the measurement, for {@code idleGapMicros}, long enough
  * for every consumer to fall asleep; during the sample it spins on the reply, so the figure is the
- * consumer's wake-up plus two cache-line transfers. Score: round trip, sampled (p50/p99/p99.9).
+ * consumer's wake-up plus two cache-line transfers. The producer and the consumer are pinned to different
+ * CPUs, or left to the scheduler (see {@link #placement}). Score: round trip, sampled (p50/p99/p99.9).
  */
 @State(Scope.Benchmark)
 @BenchmarkMode(Mode.SampleTime)
@@ -34,6 +35,14 @@ public class WakeLatencyBenchmark {
 	@Param("50")
 	public int idleGapMicros;
 
+	/**
+	 * {@code cross-cpu}: producer pinned to CPU 0, consumer to CPU 1, so that every sample is a wake-up
+	 * across CPUs (on 2 CPUs the scheduler otherwise sometimes wakes the consumer behind the spinning
+	 * producer, and the sample measures a preemption); {@code os}: wherever the scheduler puts them.
+	 */
+	@Param({ "cross-cpu", "os" })
+	public String placement;
+
 	private Harness harness;
 
 	private volatile long posted;
@@ -47,6 +56,9 @@ public class WakeLatencyBenchmark {
 	@Setup(Level.Trial)
 	public void start() {
 		this.harness = Alternative.start(this.impl);
+		if ("cross-cpu".equals(this.placement)) {
+			Alternative.placeOnTwoCpus(this.impl);
+		}
 	}
 
 	@TearDown(Level.Trial)

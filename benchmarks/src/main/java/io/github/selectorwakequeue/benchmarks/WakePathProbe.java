@@ -6,7 +6,8 @@ import java.util.concurrent.TimeUnit;
 /**
  * Not a benchmark: the wake-latency round trip of {@link WakeLatencyBenchmark} as a plain program, to run
  * under {@code strace -f -T}, {@code perf} or JFR and see where the microseconds of one wake-up go.
- * <pre>java -cp benchmarks/target/benchmarks.jar io.github.selectorwakequeue.benchmarks.WakePathProbe swq 20000</pre>
+ * <pre>java -cp benchmarks/target/benchmarks.jar io.github.selectorwakequeue.benchmarks.WakePathProbe IMPL [ROUNDS [GAP_MICROS [pin]]]</pre>
+ * {@code pin} puts the producer on CPU 0 and the consumer on CPU 1, as the latency benchmark does.
  */
 final class WakePathProbe {
 
@@ -27,7 +28,11 @@ final class WakePathProbe {
 			ranAt = System.nanoTime();
 			replied = posted;
 		};
+		boolean pin = args.length > 3 && "pin".equals(args[3]);
 		try (Harness harness = Alternative.start(impl)) {
+			if (pin) {
+				Alternative.placeOnTwoCpus(impl);
+			}
 			long[] samples = new long[rounds];
 			long[] inExecute = new long[rounds];
 			long[] untilRun = new long[rounds];
