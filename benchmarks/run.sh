@@ -2,7 +2,7 @@
 # Builds the JMH jar and runs the benchmarks, then writes results/latest.md (absolute figures and ratios
 # to our queue, all from this one run) next to the JMH JSON.
 #
-#   benchmarks/run.sh                 the recorded run: every benchmark (about 15 minutes on 2 cores)
+#   benchmarks/run.sh                 the recorded run: every benchmark (about 20 minutes on 2 cores)
 #   benchmarks/run.sh --quick         every benchmark, short iterations (under 5 minutes): a smoke test
 #   benchmarks/run.sh [--quick] REGEX only the benchmarks matching the JMH regex, e.g. 'WakeLatency'
 #   benchmarks/run.sh ... -- ARGS     extra JMH arguments, e.g. -- -p impl=swq,tpe
@@ -34,7 +34,8 @@ if ((${#regexes[@]} == 0)); then
 fi
 
 if $quick; then
-	iterations=(-f 1 -wi 1 -w 500ms -i 2 -r 1s)
+	# One short iteration each, and the latency benchmark only with pinned threads: a smoke test.
+	iterations=(-f 1 -wi 1 -w 500ms -i 1 -r 1s -p placement=cross-cpu)
 else
 	iterations=(-f 1 -wi 3 -w 1s -i 6 -r 2s)
 fi
