@@ -39,7 +39,10 @@ final class Reactor implements Runnable {
 	 */
 	static final long MAX_SLEEP_NANOS = TimeUnit.SECONDS.toNanos(1);
 
-	/** How long a claimed-but-empty head slot must persist, after a producer died mid-offer, before it is skipped. */
+	/**
+	 * How long a claimed-but-empty slot must stay empty, after a producer died mid-offer, before it is
+	 * skipped (see {@link TaskRing.HoleWatch}).
+	 */
 	static final long HOLE_GRACE_NANOS = TimeUnit.SECONDS.toNanos(1);
 
 	/** Sleep while waiting for a slow producer to fill the head slot. */
@@ -104,7 +107,7 @@ final class Reactor implements Runnable {
 
 	private int prematureSelects;
 
-	private long holeSeenSince;
+	private final TaskRing.HoleWatch holeWatch = new TaskRing.HoleWatch();
 
 	Reactor(SelectorWakeQueue queue, TaskRing ring, WakeSignal signal, Timers timers, TaskTimings taskTimings) {
 		this.queue = queue;
@@ -172,7 +175,6 @@ final class Reactor implements Runnable {
 				}
 				break;
 			}
-			this.holeSeenSince = 0;
 			if (element == HOLE_MARKER) {
 				PHASE.setRelease(this, IDLE);
 				continue;
@@ -214,19 +216,13 @@ final class Reactor implements Runnable {
 
 	/**
 	 * The head slot is claimed but empty: a producer is between its claim and its store. Normally that
-	 * lasts nanoseconds. If a producer reported dying inside an offer and the hole has persisted for
-	 * {@link #HOLE_GRACE_NANOS}, plug it so the tasks behind it can run.
+	 * lasts nanoseconds. If a producer reported dying inside an offer and the slot has stayed empty for
+	 * {@link #HOLE_GRACE_NANOS} (see {@link TaskRing.HoleWatch}), plug it so the tasks behind it can run.
 	 * @return whether a hole was plugged (the caller polls again at once)
 	 */
 	private boolean skipDeadHole() {
-		long now = System.nanoTime();
-		if (this.holeSeenSince == 0) {
-			this.holeSeenSince = now;
-			return false;
-		}
-		if (this.queue.producerDiedInOffer() && now - this.holeSeenSince >= HOLE_GRACE_NANOS
+		if (this.holeWatch.isDead(this.ring, System.nanoTime(), HOLE_GRACE_NANOS) && this.queue.producerDiedInOffer()
 				&& this.ring.fillHoleAtHead(HOLE_MARKER)) {
-			this.holeSeenSince = 0;
 			this.queue.holeSkipped();
 			return true;
 		}

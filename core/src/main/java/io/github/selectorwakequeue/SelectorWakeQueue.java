@@ -382,7 +382,8 @@ public final class SelectorWakeQueue implements Executor, AutoCloseable {
 	 * returns the accepted tasks that did not run, in order. Returns after the timeout even if a task is
 	 * stuck; the reactor then stops as soon as that task returns and runs none of the returned tasks.
 	 * Pending timers are cancelled. Blocks the caller for at most {@code timeout} (plus the time to drain
-	 * the ring into the list); called from a task on the reactor, it does not wait. Idempotent: later
+	 * the ring into the list, and a grace period for each slot left unfilled by a producer that died of a
+	 * {@link StackOverflowError} inside an offer); called from a task on the reactor, it does not wait. Idempotent: later
 	 * calls return an empty list at once.
 	 * @param timeout how long queued tasks may still run
 	 * @return the tasks that did not run, oldest first; never {@code null}
@@ -450,7 +451,10 @@ public final class SelectorWakeQueue implements Executor, AutoCloseable {
 	/**
 	 * Polls the ring as its consumer, taking the role over from {@code previousOwner} (a reactor that
 	 * exited or is stuck in a task after {@code TERMINATED}), or from nobody. Non-blocking: if another
-	 * thread holds the role, it returns and that thread re-checks the ring after letting go.
+	 * thread holds the role, it returns and that thread re-checks the ring after letting go. At a claimed
+	 * but unfilled head slot it spins until the producer fills it, or, if a producer died inside an offer,
+	 * until {@link TaskRing.HoleWatch} declares the slot dead and it plugs it as the reactor would: without
+	 * that, a dead producer's hole would keep {@code close} (and a rescuing producer) spinning forever.
 	 */
 	private void drainAsConsumer(Thread previousOwner, Consumer<Runnable> sink) {
 		Thread me = Thread.currentThread();
@@ -458,10 +462,23 @@ public final class SelectorWakeQueue implements Executor, AutoCloseable {
 				|| this.consumer.compareAndSet(null, me) || this.consumer.get() == me;
 		while (owned) {
 			try {
-				Object element;
-				while ((element = this.ring.relaxedPoll()) != null) {
-					if (element != Reactor.HOLE_MARKER) {
-						sink.accept(SampledTask.unwrap(element));
+				TaskRing.HoleWatch holeWatch = new TaskRing.HoleWatch();
+				while (true) {
+					Object element = this.ring.relaxedPoll();
+					if (element != null) {
+						if (element != Reactor.HOLE_MARKER) {
+							sink.accept(SampledTask.unwrap(element));
+						}
+					}
+					else if (this.ring.isEmpty()) {
+						break;
+					}
+					else if (holeWatch.isDead(this.ring, System.nanoTime(), Reactor.HOLE_GRACE_NANOS)
+							&& this.producerDiedInOffer && this.ring.fillHoleAtHead(Reactor.HOLE_MARKER)) {
+						holeSkipped();
+					}
+					else {
+						Thread.onSpinWait();
 					}
 				}
 			}

@@ -17,8 +17,8 @@ import org.jctools.util.UnsafeRefArrayAccess;
  * {@link StackOverflowError} thrown at a method entry while the code still runs interpreted) leaves a
  * claimed, empty slot. {@link #relaxedPoll()} returns {@code null} at such a hole instead of spinning on
  * it, and {@link #fillHoleAtHead(Object)} lets the single consumer plug it with a marker so the elements
- * behind it can be reached. Only the reactor decides when a hole is dead rather than slow; see
- * {@code Reactor}.
+ * behind it can be reached. {@link HoleWatch} decides when a hole is dead rather than slow; the
+ * consumer (the reactor, see {@code Reactor}, or a closer that took its role over) plugs it.
  */
 final class TaskRing extends MpscArrayQueue<Object> {
 
@@ -50,6 +50,40 @@ final class TaskRing extends MpscArrayQueue<Object> {
 		long offset = UnsafeRefArrayAccess.calcCircularRefElementOffset(currentConsumerIndex(), this.mask);
 		UnsafeRefArrayAccess.soRefElement(this.buffer, offset, marker);
 		return true;
+	}
+
+	/**
+	 * Decides when a claimed but empty head slot is dead rather than slow: when it was claimed before the
+	 * current watch began and is still empty {@code graceNanos} after that. A slot, once filled, stays
+	 * filled until the consumer takes it, so such a slot's producer has been between claim and store for
+	 * the whole grace period. One watch covers every slot claimed before it began, so a burst of producers
+	 * dying in that window costs the consumer one grace period, not one per slot. Consumer-owned; not
+	 * thread-safe.
+	 */
+	static final class HoleWatch {
+
+		private long sinceNanos;
+
+		/** Producer index when the watch began: every slot below it was claimed before {@link #sinceNanos}. */
+		private long claimedBefore;
+
+		/**
+		 * Looks at the hole at the head (call only when there is one), starting a new watch if the head
+		 * slot was claimed after the current one began.
+		 * @param ring the ring, polled by the caller
+		 * @param now the current {@link System#nanoTime()}
+		 * @param graceNanos how long a slot must stay claimed and empty to count as dead
+		 * @return whether the head slot is dead
+		 */
+		boolean isDead(TaskRing ring, long now, long graceNanos) {
+			if (ring.currentConsumerIndex() >= this.claimedBefore) {
+				this.sinceNanos = now;
+				this.claimedBefore = ring.currentProducerIndex();
+				return false;
+			}
+			return now - this.sinceNanos >= graceNanos;
+		}
+
 	}
 
 	/**
