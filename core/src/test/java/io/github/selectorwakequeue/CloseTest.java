@@ -90,16 +90,18 @@ class CloseTest {
 
 	@Test
 	void closeBeforeStartReturnsEverythingAccepted() {
-		this.queue = SelectorWakeQueue.builder().name("close-unstarted").build();
-		Runnable first = () -> {
-		};
-		Runnable second = () -> {
-		};
-		assertThat(this.queue.offer(first)).isTrue();
-		assertThat(this.queue.offer(second)).isTrue();
-		assertThat(this.queue.close(Duration.ofMillis(10))).containsExactly(first, second);
-		assertThat(this.queue.stats().enqueued()).isEqualTo(2);
-		assertThat(this.queue.stats().dispatched()).isZero();
+		assertTimeoutPreemptively(Duration.ofSeconds(10), () -> {
+			this.queue = SelectorWakeQueue.builder().name("close-unstarted").build();
+			Runnable first = () -> {
+			};
+			Runnable second = () -> {
+			};
+			assertThat(this.queue.offer(first)).isTrue();
+			assertThat(this.queue.offer(second)).isTrue();
+			assertThat(this.queue.close(Duration.ofMillis(10))).containsExactly(first, second);
+			assertThat(this.queue.stats().enqueued()).isEqualTo(2);
+			assertThat(this.queue.stats().dispatched()).isZero();
+		});
 	}
 
 	@Test
@@ -118,51 +120,59 @@ class CloseTest {
 
 	@Test
 	void executeAfterCloseFollowsRejectAndNamesTheQueue() {
-		this.queue = SelectorWakeQueue.builder().name("closed-reject").overflowPolicy(OverflowPolicy.REJECT).build();
-		this.queue.start();
-		this.queue.close(Duration.ofSeconds(5));
-		AtomicInteger ran = new AtomicInteger();
-		assertThatExceptionOfType(RejectedExecutionException.class)
-			.isThrownBy(() -> this.queue.execute(ran::incrementAndGet))
-			.withMessageContaining("closed-reject")
-			.withMessageContaining("closed");
-		assertThat(ran.get()).isZero();
-		assertThat(this.queue.stats().rejected()).isEqualTo(1);
+		assertTimeoutPreemptively(Duration.ofSeconds(10), () -> {
+			this.queue = SelectorWakeQueue.builder().name("closed-reject").overflowPolicy(OverflowPolicy.REJECT).build();
+			this.queue.start();
+			this.queue.close(Duration.ofSeconds(5));
+			AtomicInteger ran = new AtomicInteger();
+			assertThatExceptionOfType(RejectedExecutionException.class)
+				.isThrownBy(() -> this.queue.execute(ran::incrementAndGet))
+				.withMessageContaining("closed-reject")
+				.withMessageContaining("closed");
+			assertThat(ran.get()).isZero();
+			assertThat(this.queue.stats().rejected()).isEqualTo(1);
+		});
 	}
 
 	@Test
 	void executeAfterCloseFollowsCallerRuns() {
-		this.queue = SelectorWakeQueue.builder().name("closed-caller-runs").build();
-		this.queue.start();
-		this.queue.close(Duration.ofSeconds(5));
-		AtomicReference<Thread> ranOn = new AtomicReference<>();
-		this.queue.execute(() -> ranOn.set(Thread.currentThread()));
-		assertThat(ranOn.get()).isSameAs(Thread.currentThread());
-		assertThat(this.queue.stats().callerRuns()).isEqualTo(1);
+		assertTimeoutPreemptively(Duration.ofSeconds(10), () -> {
+			this.queue = SelectorWakeQueue.builder().name("closed-caller-runs").build();
+			this.queue.start();
+			this.queue.close(Duration.ofSeconds(5));
+			AtomicReference<Thread> ranOn = new AtomicReference<>();
+			this.queue.execute(() -> ranOn.set(Thread.currentThread()));
+			assertThat(ranOn.get()).isSameAs(Thread.currentThread());
+			assertThat(this.queue.stats().callerRuns()).isEqualTo(1);
+		});
 	}
 
 	@Test
 	void executeAfterCloseFollowsDiscard() {
-		this.queue = SelectorWakeQueue.builder().name("closed-discard").overflowPolicy(OverflowPolicy.DISCARD).build();
-		this.queue.start();
-		this.queue.close(Duration.ofSeconds(5));
-		AtomicInteger ran = new AtomicInteger();
-		this.queue.execute(ran::incrementAndGet);
-		assertThat(ran.get()).isZero();
-		assertThat(this.queue.stats().discarded()).isEqualTo(1);
-		assertThat(this.queue.stats().enqueued()).isZero();
+		assertTimeoutPreemptively(Duration.ofSeconds(10), () -> {
+			this.queue = SelectorWakeQueue.builder().name("closed-discard").overflowPolicy(OverflowPolicy.DISCARD).build();
+			this.queue.start();
+			this.queue.close(Duration.ofSeconds(5));
+			AtomicInteger ran = new AtomicInteger();
+			this.queue.execute(ran::incrementAndGet);
+			assertThat(ran.get()).isZero();
+			assertThat(this.queue.stats().discarded()).isEqualTo(1);
+			assertThat(this.queue.stats().enqueued()).isZero();
+		});
 	}
 
 	@Test
 	void fullQueueRejectionNamesTheQueueAndSaysFull() {
-		this.queue = SelectorWakeQueue.builder().name("full-reject").capacity(2).overflowPolicy(OverflowPolicy.REJECT).build();
-		// not started: nothing drains, so the third task finds it full
-		this.queue.execute(() -> {
+		assertTimeoutPreemptively(Duration.ofSeconds(10), () -> {
+			this.queue = SelectorWakeQueue.builder().name("full-reject").capacity(2).overflowPolicy(OverflowPolicy.REJECT).build();
+			// not started: nothing drains, so the third task finds it full
+			this.queue.execute(() -> {
+			});
+			this.queue.execute(() -> {
+			});
+			assertThatExceptionOfType(RejectedExecutionException.class).isThrownBy(() -> this.queue.execute(() -> {
+			})).withMessageContaining("full-reject").withMessageContaining("full");
 		});
-		this.queue.execute(() -> {
-		});
-		assertThatExceptionOfType(RejectedExecutionException.class).isThrownBy(() -> this.queue.execute(() -> {
-		})).withMessageContaining("full-reject").withMessageContaining("full");
 	}
 
 	private static void awaitQuietly(CountDownLatch latch) {

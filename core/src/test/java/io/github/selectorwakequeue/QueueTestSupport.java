@@ -45,9 +45,10 @@ final class QueueTestSupport {
 		}
 	}
 
-	/** Starts a platform thread running {@code body}. */
+	/** Starts a daemon platform thread running {@code body} (daemon: a failed test cannot keep the JVM alive). */
 	static Thread start(String name, Runnable body) {
 		Thread thread = new Thread(body, name);
+		thread.setDaemon(true);
 		thread.start();
 		return thread;
 	}

@@ -61,6 +61,7 @@ class StackOverflowProducerTest {
 				Diver diver = new Diver(this.queue, ran, accepted, t * ATTEMPTS_PER_THREAD, (t + 1) * ATTEMPTS_PER_THREAD, go);
 				divers.add(diver);
 				Thread thread = new Thread(null, diver, "diver-" + t, STACK_BYTES);
+				thread.setDaemon(true);
 				thread.start();
 				threads.add(thread);
 			}
