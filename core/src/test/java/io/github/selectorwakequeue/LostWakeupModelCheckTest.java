@@ -49,55 +49,110 @@ class LostWakeupModelCheckTest {
 
 	/**
 	 * One execution. {@code claimFirst} swaps P1/P2, {@code checkFirst} swaps R1/R2: each breaks the
-	 * Dekker pair on one side.
+	 * Dekker pair on one side. Threads are plain classes, not lambdas: Lincheck cannot track the fields
+	 * of a lambda's hidden class.
 	 */
 	private static void scenario(boolean claimFirst, boolean checkFirst) {
-		SleepFlag flag = new SleepFlag();
-		AtomicInteger ring = new AtomicInteger();
-		AtomicInteger pipe = new AtomicInteger();
-		AtomicInteger writes = new AtomicInteger();
-		AtomicInteger sleeps = new AtomicInteger();
-		AtomicBoolean asleep = new AtomicBoolean();
-		Runnable produce = () -> {
-			boolean claimed = claimFirst && flag.tryClaimWake();
-			ring.incrementAndGet(); // P1
-			if (claimFirst ? claimed : flag.tryClaimWake()) { // P2
-				writes.incrementAndGet();
-				pipe.incrementAndGet();
-			}
-		};
-		Thread producer1 = new Thread(produce);
-		Thread producer2 = new Thread(produce);
-		Thread reactor = new Thread(() -> {
-			for (int turn = 0; turn < 2; turn++) {
-				ring.set(0); // drain: the reactor is the only consumer
-				boolean sawWork = checkFirst && ring.get() != 0;
-				flag.announceSleep(); // R1
-				sleeps.incrementAndGet();
-				if (checkFirst ? sawWork : ring.get() != 0) { // R2
-					flag.awake();
-					continue;
-				}
-				if (pipe.get() == 0) { // R3: nothing pending, so select blocks until a byte arrives
-					asleep.set(true);
-					return;
-				}
-				pipe.set(0); // R3 returned at once: drain the pipe
-				flag.awake(); // R4
-			}
-		});
+		Model model = new Model(claimFirst, checkFirst);
+		Thread producer1 = new Producer(model);
+		Thread producer2 = new Producer(model);
+		Thread reactor = new ReactorThread(model);
 		producer1.start();
 		producer2.start();
 		reactor.start();
 		join(producer1);
 		join(producer2);
 		join(reactor);
-		if (asleep.get() && ring.get() > 0 && pipe.get() == 0) {
-			throw new AssertionError("lost wake-up: reactor asleep on an empty pipe with " + ring.get() + " task(s)");
+		if (model.asleep.get() && model.ring.get() > 0 && model.pipe.get() == 0) {
+			throw new AssertionError("lost wake-up: reactor asleep on an empty pipe with " + model.ring.get() + " task(s)");
 		}
-		if (writes.get() > sleeps.get()) {
-			throw new AssertionError(writes.get() + " wake writes for " + sleeps.get() + " sleep(s)");
+		if (model.writes.get() > model.sleeps.get()) {
+			throw new AssertionError(model.writes.get() + " wake writes for " + model.sleeps.get() + " sleep(s)");
 		}
+	}
+
+	/** The shared state: the real flag, with counters for the ring and the pipe. */
+	private static final class Model {
+
+		final boolean claimFirst;
+
+		final boolean checkFirst;
+
+		final SleepFlag flag = new SleepFlag();
+
+		final AtomicInteger ring = new AtomicInteger();
+
+		final AtomicInteger pipe = new AtomicInteger();
+
+		final AtomicInteger writes = new AtomicInteger();
+
+		final AtomicInteger sleeps = new AtomicInteger();
+
+		final AtomicBoolean asleep = new AtomicBoolean();
+
+		Model(boolean claimFirst, boolean checkFirst) {
+			this.claimFirst = claimFirst;
+			this.checkFirst = checkFirst;
+		}
+
+		void produce() {
+			boolean claimed = this.claimFirst && this.flag.tryClaimWake();
+			this.ring.incrementAndGet(); // P1
+			if (this.claimFirst ? claimed : this.flag.tryClaimWake()) { // P2
+				this.writes.incrementAndGet();
+				this.pipe.incrementAndGet();
+			}
+		}
+
+		void react() {
+			for (int turn = 0; turn < 2; turn++) {
+				this.ring.set(0); // drain: the reactor is the only consumer
+				boolean sawWork = this.checkFirst && this.ring.get() != 0;
+				this.flag.announceSleep(); // R1
+				this.sleeps.incrementAndGet();
+				if (this.checkFirst ? sawWork : this.ring.get() != 0) { // R2
+					this.flag.awake();
+					continue;
+				}
+				if (this.pipe.get() == 0) { // R3: nothing pending, so select blocks until a byte arrives
+					this.asleep.set(true);
+					return;
+				}
+				this.pipe.set(0); // R3 returned at once: drain the pipe
+				this.flag.awake(); // R4
+			}
+		}
+
+	}
+
+	private static final class Producer extends Thread {
+
+		private final Model model;
+
+		Producer(Model model) {
+			this.model = model;
+		}
+
+		@Override
+		public void run() {
+			this.model.produce();
+		}
+
+	}
+
+	private static final class ReactorThread extends Thread {
+
+		private final Model model;
+
+		ReactorThread(Model model) {
+			this.model = model;
+		}
+
+		@Override
+		public void run() {
+			this.model.react();
+		}
+
 	}
 
 	private static void join(Thread thread) {
