@@ -221,12 +221,7 @@ final class Reactor implements Runnable {
 	 * @return whether a hole was plugged (the caller polls again at once)
 	 */
 	private boolean skipDeadHole() {
-		if (this.holeWatch.isDead(this.ring, System.nanoTime(), HOLE_GRACE_NANOS) && this.queue.producerDiedInOffer()
-				&& this.ring.fillHoleAtHead(HOLE_MARKER)) {
-			this.queue.holeSkipped();
-			return true;
-		}
-		return false;
+		return this.queue.skipDeadHole(this.holeWatch);
 	}
 
 	private void runDueTimers() {

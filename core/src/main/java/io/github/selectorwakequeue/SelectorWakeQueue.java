@@ -473,11 +473,7 @@ public final class SelectorWakeQueue implements Executor, AutoCloseable {
 					else if (this.ring.isEmpty()) {
 						break;
 					}
-					else if (holeWatch.isDead(this.ring, System.nanoTime(), Reactor.HOLE_GRACE_NANOS)
-							&& this.producerDiedInOffer && this.ring.fillHoleAtHead(Reactor.HOLE_MARKER)) {
-						holeSkipped();
-					}
-					else {
+					else if (!skipDeadHole(holeWatch)) {
 						Thread.onSpinWait();
 					}
 				}
@@ -566,14 +562,21 @@ public final class SelectorWakeQueue implements Executor, AutoCloseable {
 		return this.state;
 	}
 
-	boolean producerDiedInOffer() {
-		return this.producerDiedInOffer;
-	}
-
-	void holeSkipped() {
-		this.holesSkipped.incrementAndGet();
-		LOG.log(System.Logger.Level.ERROR, "Queue ''{0}'' skipped a slot that a producer claimed and never filled "
-				+ "(it died of a StackOverflowError inside offer); that producer's task is lost", this.name);
+	/**
+	 * The one rule for a claimed-but-empty head slot, used by whoever is the ring's consumer (the reactor,
+	 * or the closer): plug it only if a producer reported dying inside an offer and {@code watch} has seen
+	 * the slot stay empty for {@link Reactor#HOLE_GRACE_NANOS}. Consumer thread only.
+	 * @return whether the slot was plugged (the caller polls again at once)
+	 */
+	boolean skipDeadHole(TaskRing.HoleWatch watch) {
+		if (watch.isDead(this.ring, System.nanoTime(), Reactor.HOLE_GRACE_NANOS) && this.producerDiedInOffer
+				&& this.ring.fillHoleAtHead(Reactor.HOLE_MARKER)) {
+			this.holesSkipped.incrementAndGet();
+			LOG.log(System.Logger.Level.ERROR, "Queue ''{0}'' skipped a slot that a producer claimed and never "
+					+ "filled (it died of a StackOverflowError inside offer); that producer's task is lost", this.name);
+			return true;
+		}
+		return false;
 	}
 
 	long holesSkipped() {
