@@ -1,8 +1,10 @@
 package io.github.selectorwakequeue.autoconfigure;
 
 import io.github.selectorwakequeue.SelectorWakeQueue;
-import io.github.selectorwakequeue.autoconfigure.events.EventRoutingStatus;
-import io.github.selectorwakequeue.autoconfigure.events.SelectorWakeQueueEventMulticaster;
+import io.github.selectorwakequeue.spring.event.EventRoutingSettings;
+import io.github.selectorwakequeue.spring.event.EventRoutingStatus;
+import io.github.selectorwakequeue.spring.event.SelectorWakeQueueEventMulticaster;
+import io.github.selectorwakequeue.spring.metrics.TaskTimingsRelay;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -20,75 +22,97 @@ import org.springframework.util.ErrorHandler;
 
 /**
  * {@link EnableAutoConfiguration Auto-configuration} of a {@link SelectorWakeQueue} bean whose reactor starts
- * with the context and drains after the web server at shutdown, and of the {@code applicationEventMulticaster}
- * that delivers application events on that reactor. Ordered after Spring Modulith's event publication
- * registry, whose multicaster takes precedence.
+ * as soon as the queue exists and drains after the web server at shutdown, and of the
+ * {@code applicationEventMulticaster} that delivers application events on that reactor. Ordered after Spring
+ * Modulith's event publication registry, whose multicaster takes precedence.
  */
 @AutoConfiguration(afterName = "org.springframework.modulith.events.config.EventPublicationAutoConfiguration")
 @ConditionalOnBooleanProperty(name = "selector-wake-queue.enabled", matchIfMissing = true)
 @EnableConfigurationProperties(SelectorWakeQueueProperties.class)
 public final class SelectorWakeQueueAutoConfiguration {
 
-	private static final Logger logger = LoggerFactory.getLogger(SelectorWakeQueueAutoConfiguration.class);
-
 	private static final String MULTICASTER_BEAN_NAME = AbstractApplicationContext.APPLICATION_EVENT_MULTICASTER_BEAN_NAME;
 
-	/**
-	 * Where the auto-configured queue reports its sampled timings. Only with the auto-configured queue: a
-	 * user-defined queue does not report to it, and timers that never move would mislead.
-	 */
-	@Bean
+	/** The queue, unless the application defines one, built from the properties and the customizers. */
+	@Configuration(proxyBeanMethods = false)
 	@ConditionalOnMissingBean(SelectorWakeQueue.class)
-	TaskTimingsRelay selectorWakeQueueTaskTimingsRelay() {
-		return new TaskTimingsRelay();
-	}
+	static final class QueueConfiguration {
 
-	/**
-	 * The queue, started at once so that events multicast while the context refreshes (before any
-	 * lifecycle starts) are delivered. Its inferred {@code close()} destroy method is idempotent and runs
-	 * after {@link SelectorWakeQueueLifecycle} has closed it, so it does nothing then.
-	 */
-	@Bean
-	@ConditionalOnMissingBean
-	SelectorWakeQueue selectorWakeQueue(SelectorWakeQueueProperties properties, TaskTimingsRelay timings) {
-		SelectorWakeQueue queue = SelectorWakeQueue.builder()
-			.name(properties.getName())
-			.capacity(properties.getCapacity())
-			.overflowPolicy(properties.getOverflowPolicy())
-			.errorHandler(new LoggingTaskErrorHandler(properties.getName()))
-			.taskTimings(timings, properties.getMetrics().getTimingSampleEvery())
-			.build();
-		queue.start();
-		return queue;
-	}
-
-	@Bean
-	SelectorWakeQueueLifecycle selectorWakeQueueLifecycle(SelectorWakeQueue queue,
-			SelectorWakeQueueProperties properties) {
-		return new SelectorWakeQueueLifecycle(queue, properties.getShutdownTimeout());
-	}
-
-	@Bean
-	@ConditionalOnMissingBean
-	EventRoutingStatus selectorWakeQueueEventRoutingStatus(SelectorWakeQueueProperties properties,
-			ConfigurableListableBeanFactory beanFactory) {
-		if (!properties.getEvents().isEnabled()) {
-			return inactive("disabled by selector-wake-queue.events.enabled=false");
+		/**
+		 * Where the auto-configured queue reports its sampled timings. Only with the auto-configured queue: a
+		 * user-defined queue does not report to it, and timers that never move would mislead.
+		 */
+		@Bean
+		TaskTimingsRelay selectorWakeQueueTaskTimingsRelay() {
+			return new TaskTimingsRelay();
 		}
-		Class<?> multicaster = beanFactory.containsBean(MULTICASTER_BEAN_NAME)
-				? beanFactory.getType(MULTICASTER_BEAN_NAME) : null;
-		if (multicaster != null && SelectorWakeQueueEventMulticaster.class.isAssignableFrom(multicaster)) {
-			EventRoutingStatus status = new EventRoutingStatus("not routing yet");
-			status.activate();
-			return status;
+
+		/**
+		 * The queue. Its inferred {@code close()} destroy method is idempotent and runs after
+		 * {@link SelectorWakeQueueLifecycle} has closed it, so it does nothing then.
+		 */
+		@Bean
+		SelectorWakeQueue selectorWakeQueue(SelectorWakeQueueProperties properties, TaskTimingsRelay timings,
+				ObjectProvider<SelectorWakeQueueBuilderCustomizer> customizers) {
+			SelectorWakeQueue.Builder builder = SelectorWakeQueue.builder()
+				.name(properties.getName())
+				.capacity(properties.getCapacity())
+				.overflowPolicy(properties.getOverflowPolicy())
+				.errorHandler(new LoggingTaskErrorHandler(properties.getName()))
+				.taskTimings(timings, properties.getMetrics().getTimingSampleEvery());
+			customizers.orderedStream().forEach((customizer) -> customizer.customize(builder));
+			return builder.build();
 		}
-		return inactive("another applicationEventMulticaster bean is present: "
-				+ ((multicaster != null) ? multicaster.getName() : "of unknown type"));
+
 	}
 
-	private static EventRoutingStatus inactive(String reason) {
-		logger.info("Application events are not routed through the SelectorWakeQueue: {}", reason);
-		return new EventRoutingStatus(reason);
+	/** Starts any queue bean as soon as it exists, and closes it at shutdown. */
+	@Configuration(proxyBeanMethods = false)
+	static final class LifecycleConfiguration {
+
+		@Bean
+		static SelectorWakeQueueStarter selectorWakeQueueStarter() {
+			return new SelectorWakeQueueStarter();
+		}
+
+		@Bean
+		SelectorWakeQueueLifecycle selectorWakeQueueLifecycle(SelectorWakeQueue queue,
+				SelectorWakeQueueProperties properties) {
+			return new SelectorWakeQueueLifecycle(queue, properties.getShutdownTimeout(),
+					SelectorWakeQueueEventMulticaster::deliverLeftover);
+		}
+
+	}
+
+	/** Whether events are routed, and why not: read by the endpoint and metrics. */
+	@Configuration(proxyBeanMethods = false)
+	static final class EventRoutingStatusConfiguration {
+
+		private static final Logger logger = LoggerFactory.getLogger(SelectorWakeQueueAutoConfiguration.class);
+
+		@Bean
+		@ConditionalOnMissingBean
+		EventRoutingStatus selectorWakeQueueEventRoutingStatus(SelectorWakeQueueProperties properties,
+				ConfigurableListableBeanFactory beanFactory) {
+			if (!properties.getEvents().isEnabled()) {
+				return inactive("disabled by selector-wake-queue.events.enabled=false");
+			}
+			Class<?> multicaster = beanFactory.containsBean(MULTICASTER_BEAN_NAME)
+					? beanFactory.getType(MULTICASTER_BEAN_NAME) : null;
+			if (multicaster != null && SelectorWakeQueueEventMulticaster.class.isAssignableFrom(multicaster)) {
+				EventRoutingStatus status = new EventRoutingStatus("not routing yet");
+				status.activate();
+				return status;
+			}
+			return inactive("another applicationEventMulticaster bean is present: "
+					+ ((multicaster != null) ? multicaster.getName() : "of unknown type"));
+		}
+
+		private static EventRoutingStatus inactive(String reason) {
+			logger.info("Application events are not routed through the SelectorWakeQueue: {}", reason);
+			return new EventRoutingStatus(reason);
+		}
+
 	}
 
 	/**
@@ -104,7 +128,13 @@ public final class SelectorWakeQueueAutoConfiguration {
 		static SelectorWakeQueueEventMulticaster applicationEventMulticaster(ObjectProvider<SelectorWakeQueue> queue,
 				ObjectProvider<SelectorWakeQueueProperties> properties, ObjectProvider<EventRoutingStatus> status,
 				ObjectProvider<ErrorHandler> errorHandler) {
-			return new SelectorWakeQueueEventMulticaster(queue, properties, status, errorHandler);
+			return new SelectorWakeQueueEventMulticaster(queue, () -> settings(properties), status, errorHandler);
+		}
+
+		private static EventRoutingSettings settings(ObjectProvider<SelectorWakeQueueProperties> properties) {
+			SelectorWakeQueueProperties.Events events = properties.getIfAvailable(SelectorWakeQueueProperties::new)
+				.getEvents();
+			return new EventRoutingSettings(events.getSynchronousTypes(), events.isPropagateContext());
 		}
 
 	}

@@ -2,9 +2,9 @@ package io.github.selectorwakequeue.autoconfigure;
 
 import java.time.Duration;
 import java.util.List;
+import java.util.function.Predicate;
 
 import io.github.selectorwakequeue.SelectorWakeQueue;
-import io.github.selectorwakequeue.autoconfigure.events.EventDelivery;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -12,11 +12,12 @@ import org.springframework.beans.factory.DisposableBean;
 import org.springframework.context.SmartLifecycle;
 
 /**
- * Starts the {@link SelectorWakeQueue} bean with the context (if nothing started it earlier) and closes it
- * after the web server has shut down gracefully and stopped, draining for up to
- * {@code selector-wake-queue.shutdown-timeout}. Events the queue returns undelivered are delivered on the
- * closing thread; other returned tasks are counted in the log. Also closes the queue if the context is
- * destroyed without being stopped (a failed refresh), before the queue's own destroy method runs.
+ * Closes the {@link SelectorWakeQueue} bean after the web server has shut down gracefully and stopped, draining
+ * for up to {@code selector-wake-queue.shutdown-timeout}. Each task the queue returns undelivered is offered to
+ * the leftover handler it was given (the event routing delivers its events on the closing thread); other
+ * returned tasks are counted in the log. Also closes the queue if the context is destroyed without being
+ * stopped (a failed refresh), before the queue's own destroy method runs. Starting is not its job: the queue
+ * is started as soon as it exists (see {@link SelectorWakeQueueStarter}).
  */
 final class SelectorWakeQueueLifecycle implements SmartLifecycle, DisposableBean {
 
@@ -33,11 +34,19 @@ final class SelectorWakeQueueLifecycle implements SmartLifecycle, DisposableBean
 
 	private final Duration shutdownTimeout;
 
+	private final Predicate<Runnable> leftoverHandler;
+
 	private volatile boolean running;
 
-	SelectorWakeQueueLifecycle(SelectorWakeQueue queue, Duration shutdownTimeout) {
+	/**
+	 * @param queue the queue to close
+	 * @param shutdownTimeout how long queued tasks may still run
+	 * @param leftoverHandler runs a task the queue did not run if it knows how, and says whether it did
+	 */
+	SelectorWakeQueueLifecycle(SelectorWakeQueue queue, Duration shutdownTimeout, Predicate<Runnable> leftoverHandler) {
 		this.queue = queue;
 		this.shutdownTimeout = shutdownTimeout;
+		this.leftoverHandler = leftoverHandler;
 	}
 
 	@Override
@@ -45,9 +54,6 @@ final class SelectorWakeQueueLifecycle implements SmartLifecycle, DisposableBean
 		if (this.queue.isClosed()) {
 			logger.warn("Queue '{}' is closed and cannot be started again; application events are delivered "
 					+ "on their publisher's thread", this.queue.name());
-		}
-		else {
-			this.queue.start();
 		}
 		this.running = true;
 	}
@@ -84,17 +90,16 @@ final class SelectorWakeQueueLifecycle implements SmartLifecycle, DisposableBean
 			return;
 		}
 		List<Runnable> notRun = this.queue.close(this.shutdownTimeout);
-		int events = 0;
+		int handled = 0;
 		for (Runnable task : notRun) {
-			if (task instanceof EventDelivery delivery) {
-				delivery.deliverOnCurrentThread();
-				events++;
+			if (this.leftoverHandler.test(task)) {
+				handled++;
 			}
 		}
-		int others = notRun.size() - events;
-		if (events > 0) {
+		int others = notRun.size() - handled;
+		if (handled > 0) {
 			logger.warn("Queue '{}' did not drain within {}: delivered the {} event(s) still queued on thread '{}'",
-					this.queue.name(), this.shutdownTimeout, events, Thread.currentThread().getName());
+					this.queue.name(), this.shutdownTimeout, handled, Thread.currentThread().getName());
 		}
 		if (others > 0) {
 			logger.warn("Queue '{}' closed with {} task(s) that did not run (not events, so not run at shutdown)",

@@ -4,8 +4,9 @@ import java.time.Duration;
 
 import io.github.selectorwakequeue.OverflowPolicy;
 import io.github.selectorwakequeue.SelectorWakeQueue;
-import io.github.selectorwakequeue.autoconfigure.events.EventRoutingStatus;
-import io.github.selectorwakequeue.autoconfigure.events.SelectorWakeQueueEventMulticaster;
+import io.github.selectorwakequeue.spring.event.EventRoutingStatus;
+import io.github.selectorwakequeue.spring.event.SelectorWakeQueueEventMulticaster;
+import io.github.selectorwakequeue.spring.metrics.TaskTimingsRelay;
 import org.junit.jupiter.api.Test;
 
 import org.springframework.boot.autoconfigure.AutoConfigurations;
@@ -15,6 +16,7 @@ import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
 import org.springframework.context.event.ApplicationEventMulticaster;
 import org.springframework.context.event.SimpleApplicationEventMulticaster;
+import org.springframework.core.annotation.Order;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -132,6 +134,38 @@ class SelectorWakeQueueAutoConfigurationTests {
 				.getBean(SelectorWakeQueueProperties.class)
 				.extracting(SelectorWakeQueueProperties::getShutdownTimeout)
 				.isEqualTo(Duration.ZERO));
+	}
+
+	@Test
+	void customizersChangeTheBuilderInTheirOrderAndKeepTheStartersTimers() {
+		this.runner.withUserConfiguration(CustomizerConfiguration.class).run((context) -> {
+			SelectorWakeQueue queue = context.getBean(SelectorWakeQueue.class);
+			assertThat(queue.capacity()).as("the later customizer wins").isEqualTo(128);
+			assertThat(queue.reactorThread()).hasValueSatisfying(
+					(thread) -> assertThat(thread.getName()).isEqualTo("customized-reactor"));
+			assertThat(context).hasSingleBean(TaskTimingsRelay.class).hasSingleBean(SelectorWakeQueueLifecycle.class);
+		});
+	}
+
+	@Configuration(proxyBeanMethods = false)
+	static class CustomizerConfiguration {
+
+		@Bean
+		@Order(2)
+		SelectorWakeQueueBuilderCustomizer smallerQueue() {
+			return (builder) -> builder.capacity(100);
+		}
+
+		@Bean
+		@Order(1)
+		SelectorWakeQueueBuilderCustomizer namedThreadAndLargerQueue() {
+			return (builder) -> builder.capacity(4096).threadFactory((runnable) -> {
+				Thread thread = new Thread(runnable, "customized-reactor");
+				thread.setDaemon(true);
+				return thread;
+			});
+		}
+
 	}
 
 	@Configuration(proxyBeanMethods = false)

@@ -1,0 +1,128 @@
+package io.github.selectorwakequeue.spring.actuate;
+
+import java.time.Duration;
+import java.util.Map;
+import java.util.Objects;
+
+import io.github.selectorwakequeue.SelectorWakeQueue;
+import io.github.selectorwakequeue.Stats;
+import io.github.selectorwakequeue.spring.event.EventRoutingStatus;
+import org.jspecify.annotations.Nullable;
+
+import org.springframework.boot.actuate.endpoint.OperationResponseBody;
+import org.springframework.boot.actuate.endpoint.annotation.Endpoint;
+import org.springframework.boot.actuate.endpoint.annotation.ReadOperation;
+
+/**
+ * The {@code wakequeue} actuator endpoint: a read-only view of a {@link SelectorWakeQueue}. Like every
+ * endpoint but {@code health}, it is exposed over HTTP only when listed in
+ * {@code management.endpoints.web.exposure.include}.
+ *
+ * <p>{@code GET /actuator/wakequeue} returns the queue's {@code name}, {@code running}, every
+ * {@link Stats} field ({@code size}, {@code capacity}, {@code enqueued}, {@code dispatched},
+ * {@code rejected}, {@code callerRuns}, {@code discarded}, {@code failed}, {@code wakeups},
+ * {@code reactorRestarts}, {@code closed}, {@code oldestTaskAge}, {@code currentTaskRunningFor}; durations
+ * as ISO-8601 strings), {@code utilization} (percent), {@code eventRouting} ({@code true}, or a sentence
+ * saying why events are not routed), the events counted each way, the reactor thread's {@code name} and
+ * {@code state}, and the {@code health} status (the rules of {@link SelectorWakeQueueHealthIndicator}).
+ *
+ * <p>It never includes a task, an event, or the {@code toString()} of any user object: those may hold
+ * secrets. Lock-free; it never waits for the reactor.
+ */
+@Endpoint(id = "wakequeue")
+public class SelectorWakeQueueEndpoint {
+
+	static final String ROUTING_NOT_CONFIGURED = "not configured: this queue was not created by "
+			+ "SelectorWakeQueueAutoConfiguration, so application events are not routed through it";
+
+	private final SelectorWakeQueue queue;
+
+	private final Duration stallThreshold;
+
+	private final @Nullable EventRoutingStatus routing;
+
+	/**
+	 * Creates the endpoint.
+	 * @param queue the queue to describe
+	 * @param stallThreshold how long one task may run before the reactor counts as stalled
+	 * @param routing the event routing status, or {@code null} when events are not routed by this starter
+	 */
+	public SelectorWakeQueueEndpoint(SelectorWakeQueue queue, Duration stallThreshold,
+			@Nullable EventRoutingStatus routing) {
+		this.queue = Objects.requireNonNull(queue, "queue");
+		this.stallThreshold = Objects.requireNonNull(stallThreshold, "stallThreshold");
+		this.routing = routing;
+	}
+
+	/**
+	 * Describes the queue now.
+	 * @return the description
+	 */
+	@ReadOperation
+	public QueueDescriptor describe() {
+		SelectorWakeQueueDiagnosis diagnosis = SelectorWakeQueueDiagnosis.diagnose(this.queue, this.stallThreshold);
+		Stats stats = diagnosis.stats();
+		EventCounts events = (this.routing != null)
+				? new EventCounts(this.routing.asyncCount(), this.routing.syncCount()) : null;
+		return new QueueDescriptor(stats.name(), stats.running(), stats.closed(), stats.size(), stats.capacity(),
+				SelectorWakeQueueDiagnosis.utilization(stats), stats.enqueued(), stats.dispatched(), stats.rejected(),
+				stats.callerRuns(), stats.discarded(), stats.failed(), stats.wakeups(), stats.reactorRestarts(),
+				stats.oldestTaskAge().toString(), stats.currentTaskRunningFor().toString(),
+				this.queue.overflowPolicy().name(), eventRouting(), events, diagnosis.reactorThread(),
+				diagnosis.condition().name());
+	}
+
+	private Object eventRouting() {
+		if (this.routing == null) {
+			return ROUTING_NOT_CONFIGURED;
+		}
+		if (this.routing.isActive()) {
+			return true;
+		}
+		String reason = this.routing.getReason();
+		return (reason != null) ? reason : "not active";
+	}
+
+	/**
+	 * The body of {@code GET /actuator/wakequeue}: the queue's counters, its routing and its health verdict.
+	 * Durations are ISO-8601 strings; nothing of a task or event is ever included.
+	 *
+	 * @param name the queue's name
+	 * @param running whether the reactor thread is alive and the queue not closed
+	 * @param closed whether the queue has been closed
+	 * @param size tasks queued now
+	 * @param capacity the most tasks the queue holds
+	 * @param utilization {@code size} as a percentage of {@code capacity}, two decimals
+	 * @param enqueued tasks accepted since the queue was built
+	 * @param dispatched tasks the reactor took and ran
+	 * @param rejected tasks refused
+	 * @param callerRuns tasks run on the submitting thread
+	 * @param discarded tasks dropped
+	 * @param failed tasks that threw
+	 * @param wakeups wake-ups issued to a sleeping reactor
+	 * @param reactorRestarts reactor threads restarted plus selectors rebuilt
+	 * @param oldestTaskAge an upper bound on how long the oldest queued task has waited
+	 * @param currentTaskRunningFor how long the reactor's current task has run
+	 * @param overflowPolicy what {@code execute} does when the queue is full or closed
+	 * @param eventRouting {@code true}, or a sentence saying why events are not routed
+	 * @param events events delivered each way, or {@code null} when events are not routed by this starter
+	 * @param reactorThread the reactor thread's {@code name} and {@code state}, or {@code null} before start
+	 * @param health the verdict of the health rules
+	 */
+	public record QueueDescriptor(String name, boolean running, boolean closed, int size, int capacity,
+			double utilization, long enqueued, long dispatched, long rejected, long callerRuns, long discarded,
+			long failed, long wakeups, long reactorRestarts, String oldestTaskAge, String currentTaskRunningFor,
+			String overflowPolicy, Object eventRouting, @Nullable EventCounts events,
+			@Nullable Map<String, Object> reactorThread, String health) implements OperationResponseBody {
+	}
+
+	/**
+	 * Application events delivered on the reactor and on their publisher's thread.
+	 *
+	 * @param async events delivered on the reactor
+	 * @param sync events delivered on the publisher's thread
+	 */
+	public record EventCounts(long async, long sync) {
+	}
+
+}
