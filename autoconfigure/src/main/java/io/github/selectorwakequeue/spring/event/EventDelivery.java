@@ -12,7 +12,7 @@ import org.springframework.context.PayloadApplicationEvent;
 /**
  * One event on its way to the listeners that run on the reactor thread: the task the multicaster queues per
  * event. Each listener runs even if an earlier one threw; failures are reported together when all have run.
- * Created only by {@link SelectorWakeQueueEventMulticaster}.
+ * Created only by {@link EventRouter}.
  */
 final class EventDelivery implements Runnable {
 
@@ -21,7 +21,7 @@ final class EventDelivery implements Runnable {
 	/** Deliveries waiting on this thread behind the one {@link #deliverOnCurrentThread()} is running. */
 	private static final ThreadLocal<ArrayDeque<EventDelivery>> inlinePending = new ThreadLocal<>();
 
-	private final SelectorWakeQueueEventMulticaster multicaster;
+	private final EventRouter router;
 
 	private final ApplicationEvent event;
 
@@ -29,9 +29,9 @@ final class EventDelivery implements Runnable {
 
 	private final Object context;
 
-	EventDelivery(SelectorWakeQueueEventMulticaster multicaster, ApplicationEvent event,
+	EventDelivery(EventRouter router, ApplicationEvent event,
 			ApplicationListener<?>[] listeners, Object context) {
-		this.multicaster = multicaster;
+		this.router = router;
 		this.event = event;
 		this.listeners = listeners;
 		this.context = context;
@@ -44,7 +44,7 @@ final class EventDelivery implements Runnable {
 	 */
 	@Override
 	public void run() {
-		this.multicaster.deliver(this.event, this.listeners, this.context);
+		this.router.deliver(this.event, this.listeners, this.context);
 	}
 
 	/**

@@ -1,21 +1,12 @@
 package io.github.selectorwakequeue.spring.event;
 
-import java.util.ArrayList;
-import java.util.Collection;
-import java.util.List;
 import java.util.Map;
-import java.util.Objects;
 import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.RejectedExecutionException;
-import java.util.concurrent.atomic.AtomicReference;
 import java.util.function.Predicate;
 import java.util.function.Supplier;
 
 import io.github.selectorwakequeue.SelectorWakeQueue;
-import io.github.selectorwakequeue.spring.event.EventContextPropagation.Scope;
-import io.github.selectorwakequeue.spring.event.EventDelivery.ListenerFailedException;
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
+import io.github.selectorwakequeue.spring.event.EventRouter.EventRoute;
 
 import org.springframework.beans.factory.BeanFactory;
 import org.springframework.beans.factory.NoSuchBeanDefinitionException;
@@ -44,7 +35,8 @@ import org.springframework.util.ErrorHandler;
  * the others.</li>
  * <li>All other listeners run on the reactor. An exception there is reported to the {@link ErrorHandler}
  * bean if there is one, else logged and counted by the queue; it stops neither the other listeners of that
- * event nor later events. On the publisher's thread, exceptions behave as with Spring's own multicaster.</li>
+ * event nor later events. On the publisher's thread, exceptions propagate to the publisher as with Spring's own
+ * multicaster: the {@link ErrorHandler} bean is not applied there.</li>
  * <li>A listener that publishes from the reactor (or returns a value that Spring re-publishes) queues the
  * new event behind the current ones: it never runs nested and never waits. If the queue is full there,
  * the event runs inline (the queue's rule on its own thread).</li>
@@ -61,26 +53,13 @@ import org.springframework.util.ErrorHandler;
  */
 public final class SelectorWakeQueueEventMulticaster extends SimpleApplicationEventMulticaster {
 
-	private static final Logger logger = LoggerFactory.getLogger(SelectorWakeQueueEventMulticaster.class);
-
-	private static final ApplicationListener<?>[] NO_LISTENERS = {};
-
-	private final ObjectProvider<SelectorWakeQueue> queue;
-
-	private final Supplier<EventRoutingSettings> settings;
-
-	private final ObjectProvider<EventRoutingStatus> status;
-
-	private final ObjectProvider<ErrorHandler> errorHandler;
-
-	/** Resolved at the first event, then read once per event (one volatile read). */
-	private final AtomicReference<Collaborators> collaborators = new AtomicReference<>();
+	private final EventRouter router;
 
 	/**
 	 * Routes by event type and source type. Replaced, never cleared, when listeners change: a route computed
 	 * from the old listeners can then only land in the discarded map.
 	 */
-	private volatile Map<RouteKey, Route> routes = new ConcurrentHashMap<>();
+	private volatile Map<RouteKey, EventRoute> routes = new ConcurrentHashMap<>();
 
 	/** False once a listener bean that is not a singleton is registered: its instance must be looked up per event. */
 	private volatile boolean routesCacheable = true;
@@ -96,21 +75,19 @@ public final class SelectorWakeQueueEventMulticaster extends SimpleApplicationEv
 	 * in it); if there is no unique one, every event is delivered on its publisher's thread
 	 * @param settings the routing settings, read once at the first event
 	 * @param status where routing and counts are reported
-	 * @param errorHandler the user's {@link ErrorHandler}, if any
+	 * @param errorHandler the user's {@link ErrorHandler}, if any: it hears about failures on the reactor only
 	 */
 	public SelectorWakeQueueEventMulticaster(ObjectProvider<SelectorWakeQueue> queue,
 			Supplier<EventRoutingSettings> settings, ObjectProvider<EventRoutingStatus> status,
 			ObjectProvider<ErrorHandler> errorHandler) {
-		this.queue = Objects.requireNonNull(queue, "queue");
-		this.settings = Objects.requireNonNull(settings, "settings");
-		this.status = Objects.requireNonNull(status, "status");
-		this.errorHandler = Objects.requireNonNull(errorHandler, "errorHandler");
+		this.router = new EventRouter(queue, settings, status, errorHandler, this::invokeListener);
 	}
 
 	@Override
 	public void setBeanClassLoader(ClassLoader classLoader) {
 		super.setBeanClassLoader(classLoader);
 		this.classLoader = classLoader;
+		this.router.setClassLoader(classLoader);
 	}
 
 	@Override
@@ -122,98 +99,28 @@ public final class SelectorWakeQueueEventMulticaster extends SimpleApplicationEv
 	@Override
 	public void multicastEvent(ApplicationEvent event, ResolvableType eventType) {
 		ResolvableType type = (eventType != null) ? eventType : ResolvableType.forInstance(event);
-		Collaborators resolved = collaborators();
-		Route route = route(event, type, resolved);
-		boolean queued = false;
-		if (route.onReactor.length != 0) {
-			queued = submit(new EventDelivery(this, event, route.onReactor, resolved.context.capture()), resolved.queue);
-		}
-		if (queued) {
-			resolved.status.countAsync();
-		}
-		else {
-			resolved.status.countSync();
-		}
-		for (ApplicationListener<?> listener : route.onPublisher) {
-			invokeListener(listener, event);
-		}
-	}
-
-	/**
-	 * Hands a delivery to the queue.
-	 * @return whether the queue accepted it (it runs on the reactor, or on the closing thread at shutdown)
-	 */
-	private boolean submit(EventDelivery delivery, SelectorWakeQueue queue) {
-		if (queue.offer(delivery)) {
-			return true;
-		}
-		if (queue.isClosed()) {
-			delivery.deliverOnCurrentThread();
-			return false;
-		}
-		try {
-			// Full: the policy decides (caller-runs, discard, or reject); on the reactor it runs inline.
-			queue.execute(delivery);
-		}
-		catch (RejectedExecutionException ex) {
-			delivery.deliverOnCurrentThread();
-		}
-		return false;
+		this.router.multicast(event, route(event, type));
 	}
 
 	/**
 	 * Delivers, on the calling thread, a task that a queue returned undelivered from
-	 * {@link SelectorWakeQueue#close(java.time.Duration)}, if it is one of this multicaster's event deliveries.
-	 * Never throws: listener failures are logged. Called by whoever closes the queue.
+	 * {@link SelectorWakeQueue#close(java.time.Duration)}, if it is an event delivery. Never throws: listener
+	 * failures are logged. Called by whoever closes the queue.
 	 * @param task a task the queue did not run
 	 * @return whether the task was an event delivery (it has now been delivered)
 	 */
 	public static boolean deliverLeftover(Runnable task) {
-		if (task instanceof EventDelivery delivery) {
-			delivery.deliverOnCurrentThread();
-			return true;
-		}
-		return false;
+		return EventRouter.deliverLeftover(task);
 	}
 
-	/** Runs on the reactor (or a closing or rejected publisher's thread): each listener, whatever the others do. */
-	void deliver(ApplicationEvent event, ApplicationListener<?>[] listeners, Object context) {
-		Scope scope = (context != null) ? this.collaborators.get().context().restore(context) : null;
-		try {
-			ListenerFailedException failure = null;
-			for (ApplicationListener<?> listener : listeners) {
-				try {
-					invokeListener(listener, event);
-				}
-				catch (Throwable ex) {
-					if (failure == null) {
-						failure = new ListenerFailedException(listener, event, ex);
-					}
-					else {
-						failure.addSuppressed(ex);
-					}
-				}
-			}
-			if (failure != null) {
-				throw failure;
-			}
-		}
-		finally {
-			if (scope != null) {
-				scope.close();
-			}
-		}
-	}
-
-	private Route route(ApplicationEvent event, ResolvableType type, Collaborators resolved) {
+	private EventRoute route(ApplicationEvent event, ResolvableType type) {
 		Object source = event.getSource();
 		Class<?> sourceType = (source != null) ? source.getClass() : null;
 		RouteKey key = new RouteKey(type, sourceType);
-		Map<RouteKey, Route> cache = this.routes;
-		Route route = cache.get(key);
+		Map<RouteKey, EventRoute> cache = this.routes;
+		EventRoute route = cache.get(key);
 		if (route == null) {
-			boolean publisherOnly = resolved.queue == null || resolved.synchronousEvents.test(event, type);
-			route = Route.of(getApplicationListeners(event, type), publisherOnly, resolved.synchronousEvents);
+			route = this.router.route(event, type, getApplicationListeners(event, type));
 			if (this.routesCacheable && isCacheSafe(event, sourceType)) {
 				cache.putIfAbsent(key, route);
 			}
@@ -230,40 +137,6 @@ public final class SelectorWakeQueueEventMulticaster extends SimpleApplicationEv
 				&& (sourceType == null || ClassUtils.isCacheSafe(sourceType, loader))
 				&& (!(event instanceof PayloadApplicationEvent<?> payloadEvent)
 						|| ClassUtils.isCacheSafe(payloadEvent.getPayload().getClass(), loader));
-	}
-
-	private Collaborators collaborators() {
-		Collaborators resolved = this.collaborators.get();
-		if (resolved == null) {
-			// Resolved without a lock: bean lookups under our own lock could deadlock with a thread that holds
-			// the singleton lock and publishes. A lost race only resolves the same singletons twice.
-			this.collaborators.compareAndSet(null, resolveCollaborators());
-			resolved = this.collaborators.get();
-		}
-		return resolved;
-	}
-
-	private Collaborators resolveCollaborators() {
-		EventRoutingSettings routing = this.settings.get();
-		EventRoutingStatus routingStatus = this.status.getIfAvailable(
-				() -> new EventRoutingStatus("no EventRoutingStatus bean; counting privately"));
-		ErrorHandler handler = this.errorHandler.getIfUnique();
-		if (handler != null) {
-			setErrorHandler(handler);
-		}
-		SelectorWakeQueue target = this.queue.getIfUnique();
-		if (target != null) {
-			routingStatus.activate();
-		}
-		else {
-			String reason = "there is no unique SelectorWakeQueue bean (mark one @Primary)";
-			routingStatus.deactivate(reason);
-			logger.warn("Application events are delivered on their publisher's thread: {}", reason);
-		}
-		ClassLoader loader = (this.classLoader != null) ? this.classLoader : ClassUtils.getDefaultClassLoader();
-		return new Collaborators(target, routingStatus,
-				new SynchronousEvents(routing.synchronousTypes(), loader),
-				EventContextPropagation.create(routing.propagateContext(), loader));
 	}
 
 	// ---- listener changes invalidate the routes ------------------------------------------------------
@@ -327,27 +200,6 @@ public final class SelectorWakeQueueEventMulticaster extends SimpleApplicationEv
 	}
 
 	private record RouteKey(ResolvableType eventType, Class<?> sourceType) {
-	}
-
-	/** The listeners of one event type and source type, split by the thread they run on, each in order. */
-	private record Route(ApplicationListener<?>[] onReactor, ApplicationListener<?>[] onPublisher) {
-
-		static Route of(Collection<ApplicationListener<?>> listeners, boolean publisherOnly, SynchronousEvents rules) {
-			if (publisherOnly) {
-				return new Route(NO_LISTENERS, listeners.toArray(NO_LISTENERS));
-			}
-			List<ApplicationListener<?>> onReactor = new ArrayList<>(listeners.size());
-			List<ApplicationListener<?>> onPublisher = new ArrayList<>();
-			for (ApplicationListener<?> listener : listeners) {
-				(rules.requiresPublisherThread(listener) ? onPublisher : onReactor).add(listener);
-			}
-			return new Route(onReactor.toArray(NO_LISTENERS), onPublisher.toArray(NO_LISTENERS));
-		}
-
-	}
-
-	private record Collaborators(SelectorWakeQueue queue, EventRoutingStatus status,
-			SynchronousEvents synchronousEvents, EventContextPropagation context) {
 	}
 
 }

@@ -18,11 +18,13 @@ import org.springframework.boot.test.context.runner.ApplicationContextRunner;
 import org.springframework.context.ApplicationEventPublisher;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
+import org.springframework.context.event.ContextRefreshedEvent;
 import org.springframework.context.event.EventListener;
 import org.springframework.core.annotation.Order;
 import org.springframework.util.ErrorHandler;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatIllegalStateException;
 import static org.junit.jupiter.api.Assertions.assertTimeoutPreemptively;
 
 /**
@@ -74,6 +76,28 @@ class SelectorWakeQueueEventMulticasterTests {
 			assertThat(errorHandler.onReactor).hasValue(1);
 			assertThat(queue.stats().failed()).isZero();
 		});
+	}
+
+	@Test
+	void userErrorHandlerDoesNotSwallowAPublisherThreadListenersException() {
+		this.runner.withUserConfiguration(ErrorHandlerConfiguration.class)
+			.withPropertyValues("selector-wake-queue.events.synchronous-types=" + FailingAudit.class.getName())
+			.run((context) -> {
+				RecordingErrorHandler errorHandler = context.getBean(RecordingErrorHandler.class);
+				assertThatIllegalStateException().isThrownBy(() -> context.publishEvent(new FailingAudit("sync")))
+					.withMessage("failing audit sync");
+				assertThat(errorHandler.errors).isEmpty();
+			});
+	}
+
+	@Test
+	void userErrorHandlerDoesNotSwallowAFailingContextRefreshedListener() {
+		this.runner.withUserConfiguration(ErrorHandlerConfiguration.class, FailingRefreshConfiguration.class)
+			.run((context) -> {
+				assertThat(context).hasFailed();
+				assertThat(context.getStartupFailure()).isInstanceOf(IllegalStateException.class)
+					.hasMessage("refresh listener failed");
+			});
 	}
 
 	@Test
@@ -210,6 +234,19 @@ class SelectorWakeQueueEventMulticasterTests {
 	record Failing(String id) {
 	}
 
+	record FailingAudit(String id) {
+	}
+
+	@Configuration(proxyBeanMethods = false)
+	static class FailingRefreshConfiguration {
+
+		@EventListener
+		void onRefresh(ContextRefreshedEvent event) {
+			throw new IllegalStateException("refresh listener failed");
+		}
+
+	}
+
 	record FanOut(int children) {
 	}
 
@@ -321,6 +358,11 @@ class SelectorWakeQueueEventMulticasterTests {
 		@EventListener
 		void audit(SecurityAudit event) {
 			record("audit " + event.what);
+		}
+
+		@EventListener
+		void failingAudit(FailingAudit event) {
+			throw new IllegalStateException("failing audit " + event.id());
 		}
 
 		@EventListener

@@ -1,0 +1,271 @@
+package io.github.selectorwakequeue.spring.event;
+
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.List;
+import java.util.Objects;
+import java.util.concurrent.RejectedExecutionException;
+import java.util.concurrent.atomic.AtomicReference;
+import java.util.function.Supplier;
+
+import io.github.selectorwakequeue.SelectorWakeQueue;
+import io.github.selectorwakequeue.spring.event.EventContextPropagation.Scope;
+import io.github.selectorwakequeue.spring.event.EventDelivery.ListenerFailedException;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import org.springframework.beans.factory.ObjectProvider;
+import org.springframework.context.ApplicationEvent;
+import org.springframework.context.ApplicationListener;
+import org.springframework.core.ResolvableType;
+import org.springframework.util.ClassUtils;
+import org.springframework.util.ErrorHandler;
+
+/**
+ * Delivers one event to its already resolved, ordered listeners by the starter's rules (see
+ * {@link SelectorWakeQueueEventMulticaster}): the listeners that may run asynchronously as one task on the
+ * {@link SelectorWakeQueue}'s reactor, the others on the publisher's thread. Shared by every multicaster that
+ * routes through the queue. Collaborators are resolved at the first event, without a lock.
+ *
+ * <p>Exceptions: on the publisher's thread they propagate to the caller of {@code publishEvent}, as with
+ * Spring's own multicaster; on the reactor each listener runs whatever the others do, and a failure goes to the
+ * user's {@link ErrorHandler} bean if there is one, else it is logged and counted by the queue. Thread-safe;
+ * {@link #multicast} never blocks.
+ */
+public final class EventRouter {
+
+	private static final Logger logger = LoggerFactory.getLogger(EventRouter.class);
+
+	private static final ApplicationListener<?>[] NO_LISTENERS = {};
+
+	private final ObjectProvider<SelectorWakeQueue> queue;
+
+	private final Supplier<EventRoutingSettings> settings;
+
+	private final ObjectProvider<EventRoutingStatus> status;
+
+	private final ObjectProvider<ErrorHandler> errorHandler;
+
+	private final ListenerInvoker invoker;
+
+	/** Resolved at the first event, then read once per event (one volatile read). */
+	private final AtomicReference<Collaborators> collaborators = new AtomicReference<>();
+
+	private volatile ClassLoader classLoader;
+
+	/**
+	 * Creates a router. Nothing is resolved until the first event.
+	 * @param queue the queue to deliver on, started by whoever owns it; if there is no unique one, every event is
+	 * delivered on its publisher's thread
+	 * @param settings the routing settings, read once at the first event
+	 * @param status where routing and counts are reported
+	 * @param errorHandler the user's {@link ErrorHandler}, if any: it hears about failures on the reactor only
+	 * @param invoker how to call one listener
+	 */
+	public EventRouter(ObjectProvider<SelectorWakeQueue> queue, Supplier<EventRoutingSettings> settings,
+			ObjectProvider<EventRoutingStatus> status, ObjectProvider<ErrorHandler> errorHandler,
+			ListenerInvoker invoker) {
+		this.queue = Objects.requireNonNull(queue, "queue");
+		this.settings = Objects.requireNonNull(settings, "settings");
+		this.status = Objects.requireNonNull(status, "status");
+		this.errorHandler = Objects.requireNonNull(errorHandler, "errorHandler");
+		this.invoker = Objects.requireNonNull(invoker, "invoker");
+	}
+
+	/**
+	 * Sets the class loader in which optional integrations and the web-server event type are looked up.
+	 * @param classLoader the bean class loader
+	 */
+	public void setClassLoader(ClassLoader classLoader) {
+		this.classLoader = classLoader;
+	}
+
+	/**
+	 * Splits an event's listeners by the thread they run on. The answer depends only on the event's type and
+	 * the listeners, so a caller may cache it per event type and source type until its listeners change.
+	 * @param event the event
+	 * @param type its resolved type
+	 * @param listeners its listeners, in invocation order
+	 * @return the route
+	 */
+	public EventRoute route(ApplicationEvent event, ResolvableType type, Collection<ApplicationListener<?>> listeners) {
+		Collaborators resolved = collaborators();
+		if (resolved.queue == null || resolved.synchronousEvents.test(event, type)) {
+			return new EventRoute(NO_LISTENERS, listeners.toArray(NO_LISTENERS));
+		}
+		List<ApplicationListener<?>> onReactor = new ArrayList<>(listeners.size());
+		List<ApplicationListener<?>> onPublisher = new ArrayList<>();
+		for (ApplicationListener<?> listener : listeners) {
+			(resolved.synchronousEvents.requiresPublisherThread(listener) ? onPublisher : onReactor).add(listener);
+		}
+		return new EventRoute(onReactor.toArray(NO_LISTENERS), onPublisher.toArray(NO_LISTENERS));
+	}
+
+	/**
+	 * Delivers the event along its route: queues one task for the reactor's listeners (or, if the queue does not
+	 * accept it, applies the rules for a closed or full queue), then invokes the publisher's listeners on the
+	 * calling thread. Counts the event once, as async if the queue accepted it.
+	 * @param event the event
+	 * @param route its route, from {@link #route}
+	 */
+	public void multicast(ApplicationEvent event, EventRoute route) {
+		Collaborators resolved = collaborators();
+		boolean queued = false;
+		if (route.onReactor().length != 0) {
+			queued = submit(new EventDelivery(this, event, route.onReactor(), resolved.context.capture()),
+					resolved.queue);
+		}
+		if (queued) {
+			resolved.status.countAsync();
+		}
+		else {
+			resolved.status.countSync();
+		}
+		for (ApplicationListener<?> listener : route.onPublisher()) {
+			this.invoker.invoke(listener, event);
+		}
+	}
+
+	/**
+	 * Hands a delivery to the queue.
+	 * @return whether the queue accepted it (it runs on the reactor, or on the closing thread at shutdown)
+	 */
+	private static boolean submit(EventDelivery delivery, SelectorWakeQueue queue) {
+		if (queue.offer(delivery)) {
+			return true;
+		}
+		if (queue.isClosed()) {
+			delivery.deliverOnCurrentThread();
+			return false;
+		}
+		try {
+			// Full: the policy decides (caller-runs, discard, or reject); on the reactor it runs inline.
+			queue.execute(delivery);
+		}
+		catch (RejectedExecutionException ex) {
+			delivery.deliverOnCurrentThread();
+		}
+		return false;
+	}
+
+	/**
+	 * Delivers, on the calling thread, a task that a queue returned undelivered from
+	 * {@link SelectorWakeQueue#close(java.time.Duration)}, if it is an event delivery of a router. Never throws:
+	 * listener failures are logged. Called by whoever closes the queue.
+	 * @param task a task the queue did not run
+	 * @return whether the task was an event delivery (it has now been delivered)
+	 */
+	public static boolean deliverLeftover(Runnable task) {
+		if (task instanceof EventDelivery delivery) {
+			delivery.deliverOnCurrentThread();
+			return true;
+		}
+		return false;
+	}
+
+	/**
+	 * Runs on the reactor (or a closing or rejected publisher's thread): each listener, whatever the others do.
+	 * @throws ListenerFailedException if a listener failed and no {@link ErrorHandler} took the failure
+	 */
+	void deliver(ApplicationEvent event, ApplicationListener<?>[] listeners, Object context) {
+		Collaborators resolved = this.collaborators.get();
+		Scope scope = (context != null) ? resolved.context().restore(context) : null;
+		try {
+			ListenerFailedException failure = null;
+			for (ApplicationListener<?> listener : listeners) {
+				try {
+					invokeReporting(listener, event, resolved.errorHandler);
+				}
+				catch (Throwable ex) {
+					if (failure == null) {
+						failure = new ListenerFailedException(listener, event, ex);
+					}
+					else {
+						failure.addSuppressed(ex);
+					}
+				}
+			}
+			if (failure != null) {
+				throw failure;
+			}
+		}
+		finally {
+			if (scope != null) {
+				scope.close();
+			}
+		}
+	}
+
+	private void invokeReporting(ApplicationListener<?> listener, ApplicationEvent event, ErrorHandler handler) {
+		if (handler == null) {
+			this.invoker.invoke(listener, event);
+			return;
+		}
+		try {
+			this.invoker.invoke(listener, event);
+		}
+		catch (Throwable ex) {
+			handler.handleError(ex);
+		}
+	}
+
+	private Collaborators collaborators() {
+		Collaborators resolved = this.collaborators.get();
+		if (resolved == null) {
+			// Resolved without a lock: bean lookups under our own lock could deadlock with a thread that holds
+			// the singleton lock and publishes. A lost race only resolves the same singletons twice.
+			this.collaborators.compareAndSet(null, resolveCollaborators());
+			resolved = this.collaborators.get();
+		}
+		return resolved;
+	}
+
+	private Collaborators resolveCollaborators() {
+		EventRoutingSettings routing = this.settings.get();
+		EventRoutingStatus routingStatus = this.status
+			.getIfAvailable(() -> new EventRoutingStatus("no EventRoutingStatus bean; counting privately"));
+		SelectorWakeQueue target = this.queue.getIfUnique();
+		if (target != null) {
+			routingStatus.activate();
+		}
+		else {
+			String reason = "there is no unique SelectorWakeQueue bean (mark one @Primary)";
+			routingStatus.deactivate(reason);
+			logger.warn("Application events are delivered on their publisher's thread: {}", reason);
+		}
+		ClassLoader loader = (this.classLoader != null) ? this.classLoader : ClassUtils.getDefaultClassLoader();
+		return new Collaborators(target, routingStatus, this.errorHandler.getIfUnique(),
+				new SynchronousEvents(routing.synchronousTypes(), loader),
+				EventContextPropagation.create(routing.propagateContext(), loader));
+	}
+
+	/**
+	 * The listeners of one event type and source type, split by the thread they run on, each in order.
+	 * Immutable; obtained from {@link EventRouter#route}.
+	 */
+	public static final class EventRoute {
+
+		private final ApplicationListener<?>[] onReactor;
+
+		private final ApplicationListener<?>[] onPublisher;
+
+		EventRoute(ApplicationListener<?>[] onReactor, ApplicationListener<?>[] onPublisher) {
+			this.onReactor = onReactor;
+			this.onPublisher = onPublisher;
+		}
+
+		ApplicationListener<?>[] onReactor() {
+			return this.onReactor;
+		}
+
+		ApplicationListener<?>[] onPublisher() {
+			return this.onPublisher;
+		}
+
+	}
+
+	private record Collaborators(SelectorWakeQueue queue, EventRoutingStatus status, ErrorHandler errorHandler,
+			SynchronousEvents synchronousEvents, EventContextPropagation context) {
+	}
+
+}
