@@ -1,7 +1,5 @@
 package io.github.selectorwakequeue;
 
-import java.lang.invoke.MethodHandles;
-import java.lang.invoke.VarHandle;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -12,11 +10,9 @@ import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.ThreadFactory;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicBoolean;
-import java.util.concurrent.atomic.AtomicLong;
-import java.util.concurrent.atomic.AtomicReference;
 import java.util.concurrent.atomic.LongAdder;
 import java.util.function.Consumer;
+import java.util.function.LongSupplier;
 
 /**
  * A bounded cross-thread task queue that is safe to call from any context and never blocks the caller:
@@ -64,23 +60,7 @@ public final class SelectorWakeQueue implements Executor, AutoCloseable {
 	/** How long {@link #close()} lets queued tasks run. */
 	public static final Duration DEFAULT_CLOSE_TIMEOUT = Duration.ofSeconds(30);
 
-	static final int NEW = 0;
-
-	static final int RUNNING = 1;
-
-	static final int CLOSING = 2;
-
-	static final int TERMINATED = 3;
-
-	private static final VarHandle STATE;
-
 	static {
-		try {
-			STATE = MethodHandles.lookup().findVarHandle(SelectorWakeQueue.class, "state", int.class);
-		}
-		catch (ReflectiveOperationException ex) {
-			throw new ExceptionInInitializerError(ex);
-		}
 		TaskRing.warmUp();
 	}
 
@@ -88,13 +68,15 @@ public final class SelectorWakeQueue implements Executor, AutoCloseable {
 
 	private final OverflowPolicy overflowPolicy;
 
-	private final TaskErrorHandler errorHandler;
-
-	private final ThreadFactory threadFactory;
-
 	private final TaskTimings taskTimings;
 
 	private final int sampleEvery;
+
+	private final Clock clock;
+
+	private final QueueState state = new QueueState();
+
+	private final ConsumerRole consumer = new ConsumerRole();
 
 	private final TaskRing ring;
 
@@ -102,25 +84,11 @@ public final class SelectorWakeQueue implements Executor, AutoCloseable {
 
 	private final Timers timers = new Timers();
 
-	private final Reactor reactor;
+	private final TaskRunner runner;
 
-	/** {@link #NEW} → {@link #RUNNING} → {@link #CLOSING} → {@link #TERMINATED}; never backwards. */
-	@SuppressWarnings("unused") // accessed through STATE
-	private volatile int state = NEW;
+	private final ReactorProbe probe;
 
-	private volatile Thread reactorThread;
-
-	/**
-	 * The thread allowed to poll the ring (it has a single consumer): the reactor while it lives; the
-	 * closer, or a producer rescuing tasks that raced with close, afterwards.
-	 */
-	private final AtomicReference<Thread> consumer = new AtomicReference<>();
-
-	/** Set by a reactor thread that died and could not be replaced; the next producer to wake it restarts it. */
-	private final AtomicBoolean reactorDead = new AtomicBoolean();
-
-	/** Set when a {@link StackOverflowError} escaped the ring's offer: a claimed slot may never be filled. */
-	private volatile boolean producerDiedInOffer;
+	private final ReactorSupervisor supervisor;
 
 	private final LongAdder rejected = new LongAdder();
 
@@ -128,25 +96,20 @@ public final class SelectorWakeQueue implements Executor, AutoCloseable {
 
 	private final LongAdder discarded = new LongAdder();
 
-	private final LongAdder failed = new LongAdder();
-
-	private final AtomicLong reactorRestarts = new AtomicLong();
-
-	private final AtomicLong holesSkipped = new AtomicLong();
-
-	/** Test hook, run by the reactor once per loop turn outside any task's protection. */
-	volatile Runnable loopHook;
-
 	private SelectorWakeQueue(Builder builder) {
 		this.name = builder.name;
 		this.overflowPolicy = builder.overflowPolicy;
-		this.errorHandler = (builder.errorHandler != null) ? builder.errorHandler : this::logFailure;
-		this.threadFactory = (builder.threadFactory != null) ? builder.threadFactory : this::newReactorThread;
 		this.taskTimings = builder.taskTimings;
 		this.sampleEvery = builder.sampleEvery;
-		this.ring = new TaskRing(Math.max(2, builder.capacity));
-		this.signal = new WakeSignal();
-		this.reactor = new Reactor(this, this.ring, this.signal, this.timers, this.taskTimings);
+		this.clock = builder.clock;
+		this.ring = new TaskRing(Math.max(2, builder.capacity), this.name);
+		this.signal = new WakeSignal(this.name);
+		this.runner = new TaskRunner(this.name, builder.errorHandler, this.taskTimings, this.clock);
+		this.probe = new ReactorProbe(this.clock);
+		Reactor reactor = new Reactor(this.state, this.ring, this.signal, this.timers, this.runner, this.probe,
+				this.clock);
+		this.supervisor = new ReactorSupervisor(this.name, builder.threadFactory, reactor, this.state, this.consumer,
+				this.signal, this.timers);
 	}
 
 	/**
@@ -162,18 +125,8 @@ public final class SelectorWakeQueue implements Executor, AutoCloseable {
 	 * @throws IllegalStateException if the queue has been closed, or the thread factory returned {@code null}
 	 */
 	public void start() {
-		while (true) {
-			int current = this.state;
-			if (current == RUNNING) {
-				return;
-			}
-			if (current != NEW) {
-				throw new IllegalStateException("Queue '" + this.name + "' is closed and cannot be started again");
-			}
-			if (STATE.compareAndSet(this, NEW, RUNNING)) {
-				launchReactor(false);
-				return;
-			}
+		if (this.state.start(this.name)) {
+			this.supervisor.start();
 		}
 	}
 
@@ -189,35 +142,25 @@ public final class SelectorWakeQueue implements Executor, AutoCloseable {
 	 */
 	public boolean offer(Runnable task) {
 		Objects.requireNonNull(task, "task");
-		if (this.state >= CLOSING) {
+		if (this.state.isClosing()) {
 			return false;
 		}
-		Object element = (this.taskTimings != null) ? maybeSample(task) : task;
-		boolean accepted;
-		try {
-			accepted = this.ring.offer(element);
-		}
-		catch (StackOverflowError ex) {
-			// A field write only: no call that could overflow again. The reactor may have to skip a slot.
-			this.producerDiedInOffer = true;
-			throw ex;
-		}
-		if (!accepted) {
+		if (!this.ring.offer((this.taskTimings != null) ? maybeSample(task) : task)) {
 			return false;
 		}
-		if (this.state == TERMINATED) {
+		if (this.state.isTerminated()) {
 			// close() finished while we were enqueueing: nobody else will poll; run what is stranded.
 			drainAsConsumer(null, this::runRescued);
 		}
-		else if (this.signal.wakeIfSleeping() && this.reactorDead.get()) {
-			restartDeadReactor();
+		else if (this.signal.wakeIfSleeping()) {
+			this.supervisor.reviveIfDead();
 		}
 		return true;
 	}
 
 	private Object maybeSample(Runnable task) {
 		if (this.sampleEvery == 1 || ThreadLocalRandom.current().nextInt(this.sampleEvery) == 0) {
-			return new SampledTask(task, System.nanoTime());
+			return new SampledTask(task, this.clock.nanoTime());
 		}
 		return task;
 	}
@@ -239,16 +182,16 @@ public final class SelectorWakeQueue implements Executor, AutoCloseable {
 	}
 
 	private void overflow(Runnable task) {
-		boolean closed = this.state >= CLOSING;
+		boolean closed = this.state.isClosing();
 		if (!closed && isReactorThread()) {
 			this.callerRuns.increment();
-			runSafely(task);
+			this.runner.runTask(task);
 			return;
 		}
 		switch (this.overflowPolicy) {
 			case CALLER_RUNS -> {
 				this.callerRuns.increment();
-				runSafely(task);
+				this.runner.runTask(task);
 			}
 			case DISCARD -> this.discarded.increment();
 			case REJECT -> {
@@ -276,16 +219,15 @@ public final class SelectorWakeQueue implements Executor, AutoCloseable {
 		if (delay.isNegative()) {
 			throw new IllegalArgumentException("delay must not be negative, was " + delay);
 		}
-		if (this.state >= CLOSING) {
+		if (this.state.isClosing()) {
 			return refuseTimer();
 		}
-		long nanos = saturatedNanos(delay);
-		Timers.Timer timer = this.timers.add(System.nanoTime() + nanos, task);
-		if (this.state >= CLOSING && timer.cancel()) {
+		Timers.Timer timer = this.timers.add(this.clock.nanoTime() + saturatedNanos(delay), task);
+		if (this.state.isClosing() && timer.cancel()) {
 			return refuseTimer();
 		}
-		if (this.signal.wakeIfSleeping() && this.reactorDead.get()) {
-			restartDeadReactor();
+		if (this.signal.wakeIfSleeping()) {
+			this.supervisor.reviveIfDead();
 		}
 		return timer;
 	}
@@ -313,7 +255,7 @@ public final class SelectorWakeQueue implements Executor, AutoCloseable {
 	 * @return {@code true} only on the reactor thread
 	 */
 	public boolean isReactorThread() {
-		return Thread.currentThread() == this.reactorThread;
+		return this.supervisor.isReactorThread();
 	}
 
 	/**
@@ -324,16 +266,16 @@ public final class SelectorWakeQueue implements Executor, AutoCloseable {
 	 * @return the current counters
 	 */
 	public Stats stats() {
-		long now = System.nanoTime();
+		long now = this.clock.nanoTime();
 		int size = this.ring.size();
-		int current = this.state;
-		Thread thread = this.reactorThread;
-		boolean running = current == RUNNING && thread != null && thread.isAlive();
+		int current = this.state.get();
+		boolean running = current == QueueState.RUNNING && this.supervisor.isAlive();
 		return new Stats(this.name, size, this.ring.capacity(), this.ring.currentProducerIndex(),
-				this.reactor.dispatched(), this.rejected.sum(), this.callerRuns.sum(), this.discarded.sum(),
-				this.failed.sum(), this.signal.wakeups(), this.reactorRestarts.get(), running, current >= CLOSING,
-				Duration.ofNanos(this.reactor.oldestTaskAgeNanos(now, size)),
-				Duration.ofNanos(running || current == CLOSING ? this.reactor.currentTaskRunningNanos(now) : 0));
+				this.probe.dispatched(), this.rejected.sum(), this.callerRuns.sum(), this.discarded.sum(),
+				this.runner.failed(), this.signal.wakeups(), this.supervisor.restarts(), this.signal.rebuilds(),
+				this.ring.tasksLost(), running, current >= QueueState.CLOSING,
+				Duration.ofNanos(this.probe.oldestTaskAgeNanos(now, size)),
+				Duration.ofNanos((running || current == QueueState.CLOSING) ? this.probe.currentTaskRunningNanos(now) : 0));
 	}
 
 	/**
@@ -342,7 +284,7 @@ public final class SelectorWakeQueue implements Executor, AutoCloseable {
 	 * @return the current reactor thread, if one was started
 	 */
 	public Optional<Thread> reactorThread() {
-		return Optional.ofNullable(this.reactorThread);
+		return Optional.ofNullable(this.supervisor.thread());
 	}
 
 	/**
@@ -384,7 +326,7 @@ public final class SelectorWakeQueue implements Executor, AutoCloseable {
 	 * @return {@code true} once closing has begun
 	 */
 	public boolean isClosed() {
-		return this.state >= CLOSING;
+		return this.state.isClosing();
 	}
 
 	/**
@@ -404,22 +346,18 @@ public final class SelectorWakeQueue implements Executor, AutoCloseable {
 		if (timeout.isNegative()) {
 			throw new IllegalArgumentException("timeout must not be negative, was " + timeout);
 		}
-		int previous;
-		do {
-			previous = this.state;
-			if (previous >= CLOSING) {
-				return List.of();
-			}
+		int previous = this.state.beginClose();
+		if (previous < 0) {
+			return List.of();
 		}
-		while (!STATE.compareAndSet(this, previous, CLOSING));
-		Thread thread = this.reactorThread;
+		Thread thread = this.supervisor.thread();
 		boolean onReactor = thread == Thread.currentThread();
-		if (previous == RUNNING && thread != null && !onReactor) {
+		if (previous == QueueState.RUNNING && thread != null && !onReactor) {
 			this.signal.wakeIfSleeping();
 			awaitExit(thread, timeout);
 		}
-		this.state = TERMINATED;
-		this.reactor.awaitNotPolling();
+		this.state.terminate();
+		this.probe.awaitNotPolling();
 		List<Runnable> notRun = new ArrayList<>();
 		drainAsConsumer(thread, notRun::add);
 		if (thread == null || !thread.isAlive() || onReactor) {
@@ -456,173 +394,52 @@ public final class SelectorWakeQueue implements Executor, AutoCloseable {
 		}
 	}
 
-	// ---- consumer hand-over ---------------------------------------------------------------------------
-
 	/**
-	 * Polls the ring as its consumer, taking the role over from {@code previousOwner} (a reactor that
-	 * exited or is stuck in a task after {@code TERMINATED}), or from nobody. Non-blocking: if another
-	 * thread holds the role, it returns and that thread re-checks the ring after letting go. At a claimed
-	 * but unfilled head slot it spins until the producer fills it, or, if a producer died inside an offer,
-	 * until {@link TaskRing.HoleWatch} declares the slot dead and it plugs it as the reactor would: without
-	 * that, a dead producer's hole would keep {@code close} (and a rescuing producer) spinning forever.
+	 * Polls the ring as its consumer, taking the role over from {@code previousOwner} (a reactor that exited or
+	 * is stuck in a task after termination), or from nobody. Non-blocking: if another thread holds the role, it
+	 * returns and that thread re-checks the ring after letting go. At a claimed but unfilled head slot it spins
+	 * until the producer fills it or the ring's dead-slot rule plugs it: without that rule, a dead producer's hole
+	 * would keep {@code close} (and a rescuing producer) spinning forever.
 	 */
 	private void drainAsConsumer(Thread previousOwner, Consumer<Runnable> sink) {
 		Thread me = Thread.currentThread();
-		boolean owned = (previousOwner != null && this.consumer.compareAndSet(previousOwner, me))
-				|| this.consumer.compareAndSet(null, me) || this.consumer.get() == me;
+		boolean owned = this.consumer.take(previousOwner);
 		while (owned) {
 			try {
-				TaskRing.HoleWatch holeWatch = new TaskRing.HoleWatch();
 				while (true) {
-					Object element = this.ring.relaxedPoll();
+					Object element = this.ring.poll(this.clock.nanoTime());
 					if (element != null) {
-						if (element != Reactor.HOLE_MARKER) {
-							sink.accept(SampledTask.unwrap(element));
-						}
+						sink.accept(SampledTask.unwrap(element));
 					}
 					else if (this.ring.isEmpty()) {
 						break;
 					}
-					else if (!skipDeadHole(holeWatch)) {
+					else {
 						Thread.onSpinWait();
 					}
 				}
 			}
 			finally {
-				this.consumer.set(null);
+				this.consumer.release(me);
 			}
 			// Dekker with producers: they enqueue, then try to take the role; we let go, then look again.
-			owned = !this.ring.isEmpty() && this.consumer.compareAndSet(null, me);
+			owned = !this.ring.isEmpty() && this.consumer.takeIfFree();
 		}
 	}
 
 	private void runRescued(Runnable task) {
 		this.callerRuns.increment();
-		runSafely(task);
+		this.runner.runTask(task);
 	}
 
-	// ---- reactor thread management -------------------------------------------------------------------
-
-	private void launchReactor(boolean restart) {
-		Thread thread = this.threadFactory.newThread(this.reactor);
-		if (thread == null) {
-			this.reactorDead.set(true);
-			this.signal.requestWake();
-			throw new IllegalStateException("The thread factory of queue '" + this.name + "' returned null");
-		}
-		this.consumer.set(thread);
-		this.reactorThread = thread;
-		if (restart) {
-			this.reactorRestarts.incrementAndGet();
-		}
-		try {
-			thread.start();
-		}
-		catch (Throwable ex) {
-			this.consumer.compareAndSet(thread, null);
-			this.reactorDead.set(true);
-			this.signal.requestWake();
-			throw ex;
-		}
+	/** The wake signal, for tests of the pipe. */
+	WakeSignal wakeSignal() {
+		return this.signal;
 	}
 
-	private Thread newReactorThread(Runnable runnable) {
-		Thread thread = new Thread(runnable, this.name);
-		thread.setDaemon(true);
-		return thread;
-	}
-
-	/** Called by the reactor thread as it leaves its loop. */
-	void reactorExited(boolean crashed) {
-		Thread me = Thread.currentThread();
-		if (crashed && this.state == RUNNING) {
-			try {
-				launchReactor(true);
-				return;
-			}
-			catch (Throwable ex) {
-				LOG.log(System.Logger.Level.ERROR, "Could not restart the reactor of queue '" + this.name
-						+ "'; the next task submitted will try again", ex);
-				return;
-			}
-		}
-		if (!crashed) {
-			this.timers.cancelAll();
-		}
-		this.consumer.compareAndSet(me, null);
-		if (this.state == TERMINATED) {
-			this.signal.close(); // the closer gave up waiting for us; we are the last user of the selector
-		}
-	}
-
-	private void restartDeadReactor() {
-		if (this.state == RUNNING && this.reactorDead.compareAndSet(true, false)) {
-			try {
-				launchReactor(true);
-			}
-			catch (Throwable ex) {
-				LOG.log(System.Logger.Level.ERROR, "Could not restart the reactor of queue '" + this.name + "'", ex);
-			}
-		}
-	}
-
-	// ---- helpers used by the reactor ------------------------------------------------------------------
-
-	int state() {
-		return this.state;
-	}
-
-	/**
-	 * The one rule for a claimed-but-empty head slot, used by whoever is the ring's consumer (the reactor,
-	 * or the closer): plug it only if a producer reported dying inside an offer and {@code watch} has seen
-	 * the slot stay empty for {@link Reactor#HOLE_GRACE_NANOS}. Consumer thread only.
-	 * @return whether the slot was plugged (the caller polls again at once)
-	 */
-	boolean skipDeadHole(TaskRing.HoleWatch watch) {
-		if (watch.isDead(this.ring, System.nanoTime(), Reactor.HOLE_GRACE_NANOS) && this.producerDiedInOffer
-				&& this.ring.fillHoleAtHead(Reactor.HOLE_MARKER)) {
-			this.holesSkipped.incrementAndGet();
-			LOG.log(System.Logger.Level.ERROR, "Queue ''{0}'' skipped a slot that a producer claimed and never "
-					+ "filled (it died of a StackOverflowError inside offer); that producer's task is lost", this.name);
-			return true;
-		}
-		return false;
-	}
-
-	long holesSkipped() {
-		return this.holesSkipped.get();
-	}
-
-	void selectorRebuilt() {
-		this.reactorRestarts.incrementAndGet();
-	}
-
-	void runLoopHook() {
-		Runnable hook = this.loopHook;
-		if (hook != null) {
-			hook.run();
-		}
-	}
-
-	/** Runs a task, catching and reporting everything it throws. Never throws. */
-	void runSafely(Runnable task) {
-		try {
-			task.run();
-		}
-		catch (Throwable ex) {
-			this.failed.increment();
-			try {
-				this.errorHandler.handle(task, ex);
-			}
-			catch (Throwable handlerFailure) {
-				handlerFailure.addSuppressed(ex);
-				LOG.log(System.Logger.Level.ERROR, "Error handler of queue '" + this.name + "' failed", handlerFailure);
-			}
-		}
-	}
-
-	private void logFailure(Runnable task, Throwable error) {
-		LOG.log(System.Logger.Level.ERROR, "Task " + task + " failed in queue '" + this.name + "'", error);
+	/** The ring, for tests of the dead-slot rule. */
+	TaskRing ring() {
+		return this.ring;
 	}
 
 	@Override
@@ -649,6 +466,8 @@ public final class SelectorWakeQueue implements Executor, AutoCloseable {
 		private TaskTimings taskTimings;
 
 		private int sampleEvery = 1;
+
+		private Clock clock = Clock.SYSTEM;
 
 		private Builder() {
 		}
@@ -737,6 +556,18 @@ public final class SelectorWakeQueue implements Executor, AutoCloseable {
 			}
 			this.taskTimings = taskTimings;
 			this.sampleEvery = sampleEvery;
+			return this;
+		}
+
+		/**
+		 * Replaces the queue's clock (test hook, as Netty's {@code Ticker}): deadlines, grace periods and stall
+		 * times are read from it instead of {@link System#nanoTime()}.
+		 * @param nanoClock a monotonic nanosecond clock; cheap, thread-safe and non-blocking
+		 * @return this builder
+		 */
+		Builder nanoClock(LongSupplier nanoClock) {
+			Objects.requireNonNull(nanoClock, "nanoClock");
+			this.clock = nanoClock::getAsLong;
 			return this;
 		}
 

@@ -17,7 +17,10 @@ import java.time.Duration;
  * @param discarded tasks dropped under {@link OverflowPolicy#DISCARD}
  * @param failed tasks that threw, wherever they ran
  * @param wakeups wake-ups actually issued to a sleeping reactor (self-pipe writes)
- * @param reactorRestarts reactor threads restarted after dying, plus selectors rebuilt
+ * @param reactorRestarts reactor threads started to replace one that died
+ * @param selectorRebuilds selectors replaced after the JDK's epoll spin bug or a failing {@code select}
+ * @param tasksLost tasks of producers that died of a {@link StackOverflowError} between claiming a slot and
+ *        filling it (their {@code offer} threw, so they were never reported as accepted), whose slots were skipped
  * @param running whether the reactor thread is alive and the queue not closed
  * @param closed whether {@link SelectorWakeQueue#close(Duration)} has been called
  * @param oldestTaskAge an upper bound on how long the oldest queued task has waited:
@@ -26,7 +29,8 @@ import java.time.Duration;
  *        or zero when the reactor is not in a task (see {@link SelectorWakeQueue#stats()})
  */
 public record Stats(String name, int size, int capacity, long enqueued, long dispatched, long rejected,
-		long callerRuns, long discarded, long failed, long wakeups, long reactorRestarts, boolean running,
+		long callerRuns, long discarded, long failed, long wakeups, long reactorRestarts, long selectorRebuilds,
+		long tasksLost, boolean running,
 		boolean closed, Duration oldestTaskAge, Duration currentTaskRunningFor) {
 
 	/**

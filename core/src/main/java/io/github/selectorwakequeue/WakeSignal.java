@@ -7,12 +7,14 @@ import java.nio.channels.Pipe;
 import java.nio.channels.SelectionKey;
 import java.nio.channels.Selector;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.atomic.LongAdder;
+import java.util.function.BooleanSupplier;
 
 /**
  * How the reactor sleeps and how producers wake it: a {@link Selector} that waits on the read end of a
  * non-blocking self-pipe, and a {@link SleepFlag} that lets at most one producer per sleep pay for a
- * wake-up.
+ * wake-up. It owns the selector entirely: sleeping, waking, counting premature returns and rebuilding it.
  *
  * <h2>The coalescing protocol (no lost wake-up, at most one write per sleep)</h2>
  * <pre>
@@ -42,6 +44,11 @@ import java.util.concurrent.atomic.LongAdder;
  */
 final class WakeSignal implements AutoCloseable {
 
+	private static final System.Logger LOG = System.getLogger(SelectorWakeQueue.class.getName());
+
+	/** Consecutive premature empty selects before the selector is rebuilt (Netty uses the same number). */
+	static final int SPIN_THRESHOLD = 512;
+
 	/** The one byte a wake writes; never modified, so sharing it between producers is safe. */
 	private static final byte[] WAKE_BYTE = { 1 };
 
@@ -54,10 +61,18 @@ final class WakeSignal implements AutoCloseable {
 
 	private final LongAdder wakeups = new LongAdder();
 
-	/** Replaced by {@link #rebuildSelector()}; volatile because producers read it on the fallback path. */
+	private final AtomicLong rebuilds = new AtomicLong();
+
+	private final String queueName;
+
+	/** Reactor-owned: consecutive premature empty selects. */
+	private int prematureSelects;
+
+	/** Replaced when rebuilt; volatile because producers read it on the fallback path. */
 	private volatile Selector selector;
 
-	WakeSignal() {
+	WakeSignal(String queueName) {
+		this.queueName = queueName;
 		try {
 			this.pipe = Pipe.open();
 			this.pipe.sink().configureBlocking(false);
@@ -115,36 +130,56 @@ final class WakeSignal implements AutoCloseable {
 
 	// ---- reactor side -----------------------------------------------------------------------------
 
-	/** Step R1: announce the sleep. Must be followed by the re-check (R2). Reactor thread only. */
-	void announceSleep() {
-		this.flag.announceSleep();
-	}
-
 	/**
-	 * Step R4 (or the abandoned-sleep branch of R2): back to awake.
-	 * @return whether a producer had already woken us (moved the flag to {@code AWAKE})
+	 * Sleeps in the selector until a producer wakes the reactor or the timeout passes (steps R1 to R4), unless
+	 * the re-check after announcing the sleep finds work. Clears the reactor thread's interrupt status (an
+	 * interrupted thread's {@code select} would return at once). Counts premature empty returns (the JDK's epoll
+	 * spin bug) and rebuilds the selector after {@link #SPIN_THRESHOLD} in a row, or at once if {@code select}
+	 * throws. Reactor thread only.
+	 * @param timeoutNanos how long to sleep at most; {@code <= 0} does not sleep
+	 * @param workPending the re-check (R2): whether there is work, or another reason not to sleep
+	 * @throws IllegalStateException if the selector failed and could not be rebuilt
 	 */
-	boolean awake() {
-		return this.flag.awake();
-	}
-
-	/**
-	 * Step R3: waits in the selector until a wake byte arrives or the timeout passes, then empties the
-	 * pipe. Reactor thread only.
-	 * @param timeoutNanos how long to wait at most; {@code <= 0} polls without waiting
-	 * @return the number of ready keys {@code select} reported (0 on timeout, interrupt or a premature return)
-	 * @throws IOException if the selector fails; the caller rebuilds it
-	 */
-	int select(long timeoutNanos) throws IOException {
-		Selector current = this.selector;
+	void sleep(long timeoutNanos, BooleanSupplier workPending) {
+		this.flag.announceSleep(); // R1
+		if (timeoutNanos <= 0 || workPending.getAsBoolean()) { // R2
+			this.flag.awake();
+			return;
+		}
+		long start = System.nanoTime(); // the selector's real behaviour, whatever the queue's clock says
 		int ready;
-		if (timeoutNanos <= 0) {
-			ready = current.selectNow();
+		try {
+			ready = select(timeoutNanos); // R3
+		}
+		catch (IOException ex) {
+			this.flag.awake();
+			LOG.log(System.Logger.Level.WARNING, "Selector of queue '" + this.queueName + "' failed; rebuilding it", ex);
+			rebuildSelector();
+			return;
+		}
+		boolean woken = this.flag.awake(); // R4
+		boolean interrupted = Thread.interrupted();
+		if (ready == 0 && !woken && !interrupted && System.nanoTime() - start < timeoutNanos / 2
+				&& !workPending.getAsBoolean()) {
+			if (++this.prematureSelects >= SPIN_THRESHOLD) {
+				LOG.log(System.Logger.Level.WARNING, "Selector of queue '" + this.queueName + "' returned early "
+						+ this.prematureSelects + " times in a row (JDK epoll bug); rebuilding it");
+				rebuildSelector();
+			}
 		}
 		else {
-			long millis = Math.max(1, TimeUnit.NANOSECONDS.toMillis(timeoutNanos + 999_999));
-			ready = current.select(millis);
+			this.prematureSelects = 0;
 		}
+	}
+
+	/**
+	 * Step R3: waits in the selector until a wake byte arrives or the timeout passes, then empties the pipe.
+	 * @return the number of ready keys {@code select} reported (0 on timeout, interrupt or a premature return)
+	 */
+	private int select(long timeoutNanos) throws IOException {
+		Selector current = this.selector;
+		long millis = Math.max(1, TimeUnit.NANOSECONDS.toMillis(timeoutNanos + 999_999));
+		int ready = current.select(millis);
 		if (ready > 0) {
 			current.selectedKeys().clear();
 			drainPipe();
@@ -163,9 +198,10 @@ final class WakeSignal implements AutoCloseable {
 
 	/**
 	 * Replaces the selector with a new one watching the same pipe, after the JDK's epoll spin bug or an
-	 * {@link IOException} from {@code select}. Reactor thread only.
+	 * {@link IOException} from {@code select}. Counted in {@link #rebuilds()}.
 	 */
-	void rebuildSelector() throws IOException {
+	private void rebuildSelector() {
+		this.prematureSelects = 0;
 		Selector old = this.selector;
 		try {
 			old.close();
@@ -173,7 +209,23 @@ final class WakeSignal implements AutoCloseable {
 		catch (IOException ignored) {
 			// the old selector is abandoned either way
 		}
-		this.selector = openSelector();
+		try {
+			this.selector = openSelector();
+		}
+		catch (IOException ex) {
+			throw new IllegalStateException("Could not rebuild the selector of queue '" + this.queueName + "'", ex);
+		}
+		this.rebuilds.incrementAndGet();
+	}
+
+	/** Selectors rebuilt so far. Any thread. */
+	long rebuilds() {
+		return this.rebuilds.get();
+	}
+
+	/** Whether both ends of the pipe are open. Any thread. */
+	boolean isOpen() {
+		return this.pipe.sink().isOpen() && this.pipe.source().isOpen();
 	}
 
 	@Override

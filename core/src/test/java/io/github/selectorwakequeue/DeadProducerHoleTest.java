@@ -43,7 +43,7 @@ class DeadProducerHoleTest {
 				this.queue.execute(ran::incrementAndGet);
 			}
 			await().atMost(Duration.ofSeconds(10)).until(() -> ran.get() == 11);
-			assertThat(this.queue.holesSkipped()).isEqualTo(1);
+			assertThat(this.queue.stats().tasksLost()).isEqualTo(1);
 			assertThat(this.queue.stats().size()).isZero();
 			assertThat(this.queue.stats().running()).isTrue();
 		});
@@ -63,9 +63,9 @@ class DeadProducerHoleTest {
 			this.queue.start();
 			await().atMost(Duration.ofSeconds(50)).until(() -> ran.get() == holes);
 			long tookMillis = TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - start);
-			assertThat(this.queue.holesSkipped()).isEqualTo(holes);
+			assertThat(this.queue.stats().tasksLost()).isEqualTo(holes);
 			// one grace period (plus scheduling slack), where a grace period per hole would take 20 s
-			assertThat(tookMillis).isGreaterThanOrEqualTo(TimeUnit.NANOSECONDS.toMillis(Reactor.HOLE_GRACE_NANOS) - 50)
+			assertThat(tookMillis).isGreaterThanOrEqualTo(TimeUnit.NANOSECONDS.toMillis(TaskRing.HOLE_GRACE_NANOS) - 50)
 				.isLessThan(5_000);
 		});
 	}
@@ -92,22 +92,20 @@ class DeadProducerHoleTest {
 			long tookMillis = TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - start);
 			assertThat(notRun).containsExactlyElementsOf(accepted);
 			assertThat(tookMillis).isLessThan(5_000);
-			assertThat(this.queue.holesSkipped()).isEqualTo(1);
+			assertThat(this.queue.stats().tasksLost()).isEqualTo(1);
 		});
 	}
 
 	/** Does what a producer dying between the ring's claim and store leaves behind. */
 	static void claimSlotAndDie(SelectorWakeQueue queue) throws ReflectiveOperationException {
-		Field ringField = SelectorWakeQueue.class.getDeclaredField("ring");
-		ringField.setAccessible(true);
-		TaskRing ring = (TaskRing) ringField.get(queue);
+		TaskRing ring = queue.ring();
 		Method cas = findMethod(ring.getClass(), "casProducerIndex", long.class, long.class);
 		cas.setAccessible(true);
 		long index = ring.currentProducerIndex();
 		assertThat((boolean) cas.invoke(ring, index, index + 1)).as("claimed slot %d", index).isTrue();
-		Field died = SelectorWakeQueue.class.getDeclaredField("producerDiedInOffer");
+		Field died = TaskRing.class.getDeclaredField("producerDiedInOffer");
 		died.setAccessible(true);
-		died.setBoolean(queue, true);
+		died.setBoolean(ring, true);
 	}
 
 	private static Method findMethod(Class<?> type, String name, Class<?>... parameters) throws NoSuchMethodException {

@@ -14,9 +14,9 @@ import static org.awaitility.Awaitility.await;
 import static org.junit.jupiter.api.Assertions.assertTimeoutPreemptively;
 
 /**
- * A reactor thread that dies of something thrown outside any task (here the test's loop hook) is
- * replaced: {@code reactorRestarts} grows, the new thread is the reactor, and queued and later tasks
- * still run, in order.
+ * A reactor thread that dies of something thrown outside any task (here its clock, which fails once on the
+ * reactor thread when the test arms it) is replaced: {@code reactorRestarts} grows, the new thread is the
+ * reactor, and queued and later tasks still run, in order.
  */
 class ReactorRestartTest {
 
@@ -30,18 +30,20 @@ class ReactorRestartTest {
 	@Test
 	void aDeadReactorIsRestartedAndTasksStillRun() {
 		assertTimeoutPreemptively(Duration.ofSeconds(20), () -> {
-			this.queue = SelectorWakeQueue.builder().name("restart").build();
+			AtomicBoolean armed = new AtomicBoolean();
+			AtomicBoolean thrown = new AtomicBoolean();
+			this.queue = SelectorWakeQueue.builder().name("restart").nanoClock(() -> {
+				if (armed.get() && this.queue.isReactorThread() && thrown.compareAndSet(false, true)) {
+					throw new IllegalStateException("reactor killed by the test");
+				}
+				return System.nanoTime();
+			}).build();
 			this.queue.start();
 			QueueTestSupport.awaitDrained(this.queue, Duration.ofSeconds(5));
 			Thread first = this.queue.reactorThread().orElseThrow();
 			assertThat(this.queue.stats().reactorRestarts()).isZero();
 
-			AtomicBoolean thrown = new AtomicBoolean();
-			this.queue.loopHook = () -> {
-				if (thrown.compareAndSet(false, true)) {
-					throw new IllegalStateException("reactor killed by the test");
-				}
-			};
+			armed.set(true);
 			AtomicInteger ran = new AtomicInteger();
 			AtomicInteger outOfOrder = new AtomicInteger();
 			for (int i = 0; i < 1_000; i++) {

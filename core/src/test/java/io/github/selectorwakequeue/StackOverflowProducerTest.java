@@ -25,7 +25,7 @@ import static org.junit.jupiter.api.Assertions.assertTimeoutPreemptively;
  *
  * <p>Afterwards: every task whose {@code execute} returned normally ran exactly once; no task ran twice;
  * the reactor survived (a slot claimed by a producer that died before filling it is skipped after the
- * grace period described in {@code TaskRing} and {@code Reactor#skipDeadHole}); and it takes new tasks.
+ * grace period described in {@code TaskRing} and {@code TaskRing#poll}); and it takes new tasks.
  */
 class StackOverflowProducerTest {
 
@@ -99,7 +99,7 @@ class StackOverflowProducerTest {
 			}
 			System.out.printf("[stack-overflow] %d execute calls: %d returned, %d overflowed (%d of those tasks ran "
 					+ "anyway); %d ran in all; holes skipped: %d; reactor restarts: %d%n", ATTEMPTS, returnedNormally,
-					overflowed, ranDespiteOverflow, ranCount, this.queue.holesSkipped(),
+					overflowed, ranDespiteOverflow, ranCount, this.queue.stats().tasksLost(),
 					this.queue.stats().reactorRestarts());
 
 			// the reactor is not wedged: a new task runs promptly and the thread is the same live reactor

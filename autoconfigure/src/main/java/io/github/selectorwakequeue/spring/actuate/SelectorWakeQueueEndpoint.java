@@ -21,7 +21,7 @@ import org.springframework.boot.actuate.endpoint.annotation.ReadOperation;
  * <p>{@code GET /actuator/wakequeue} returns the queue's {@code name}, {@code running}, every
  * {@link Stats} field ({@code size}, {@code capacity}, {@code enqueued}, {@code dispatched},
  * {@code rejected}, {@code callerRuns}, {@code discarded}, {@code failed}, {@code wakeups},
- * {@code reactorRestarts}, {@code closed}, {@code oldestTaskAge}, {@code currentTaskRunningFor}; durations
+ * {@code reactorRestarts}, {@code selectorRebuilds}, {@code tasksLost}, {@code closed}, {@code oldestTaskAge}, {@code currentTaskRunningFor}; durations
  * as ISO-8601 strings), {@code utilization} (percent), {@code eventRouting} ({@code true}, or a sentence
  * saying why events are not routed), the events counted each way, the reactor thread's {@code name} and
  * {@code state}, and the {@code health} status (the rules of {@link SelectorWakeQueueHealthIndicator}).
@@ -67,7 +67,7 @@ public class SelectorWakeQueueEndpoint {
 		return new QueueDescriptor(stats.name(), stats.running(), stats.closed(), stats.size(), stats.capacity(),
 				SelectorWakeQueueDiagnosis.utilization(stats), stats.enqueued(), stats.dispatched(), stats.rejected(),
 				stats.callerRuns(), stats.discarded(), stats.failed(), stats.wakeups(), stats.reactorRestarts(),
-				stats.oldestTaskAge().toString(), stats.currentTaskRunningFor().toString(),
+				stats.selectorRebuilds(), stats.tasksLost(), stats.oldestTaskAge().toString(), stats.currentTaskRunningFor().toString(),
 				this.queue.overflowPolicy().name(), eventRouting(), events, diagnosis.reactorThread(),
 				diagnosis.condition().name());
 	}
@@ -100,7 +100,9 @@ public class SelectorWakeQueueEndpoint {
 	 * @param discarded tasks dropped
 	 * @param failed tasks that threw
 	 * @param wakeups wake-ups issued to a sleeping reactor
-	 * @param reactorRestarts reactor threads restarted plus selectors rebuilt
+	 * @param reactorRestarts reactor threads restarted after dying
+	 * @param selectorRebuilds selectors rebuilt
+	 * @param tasksLost tasks of producers that died inside an offer
 	 * @param oldestTaskAge an upper bound on how long the oldest queued task has waited
 	 * @param currentTaskRunningFor how long the reactor's current task has run
 	 * @param overflowPolicy what {@code execute} does when the queue is full or closed
@@ -111,7 +113,8 @@ public class SelectorWakeQueueEndpoint {
 	 */
 	public record QueueDescriptor(String name, boolean running, boolean closed, int size, int capacity,
 			double utilization, long enqueued, long dispatched, long rejected, long callerRuns, long discarded,
-			long failed, long wakeups, long reactorRestarts, String oldestTaskAge, String currentTaskRunningFor,
+			long failed, long wakeups, long reactorRestarts, long selectorRebuilds, long tasksLost,
+			String oldestTaskAge, String currentTaskRunningFor,
 			String overflowPolicy, Object eventRouting, @Nullable EventCounts events,
 			@Nullable Map<String, Object> reactorThread, String health) implements OperationResponseBody {
 	}

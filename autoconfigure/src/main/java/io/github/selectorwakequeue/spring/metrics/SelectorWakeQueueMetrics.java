@@ -26,12 +26,14 @@ import org.jspecify.annotations.Nullable;
  * <tr><td>{@code wakequeue.depth}</td><td>gauge, tasks</td><td>tasks queued now</td></tr>
  * <tr><td>{@code wakequeue.capacity}</td><td>gauge, tasks</td><td>capacity (rounded up to a power of two)</td></tr>
  * <tr><td>{@code wakequeue.tasks}</td><td>function counter, tag {@code outcome} = {@code enqueued},
- * {@code dispatched}, {@code rejected}, {@code caller_runs}, {@code discarded}, {@code failed}</td><td>task
- * outcomes</td></tr>
+ * {@code dispatched}, {@code rejected}, {@code caller_runs}, {@code discarded}, {@code failed}, {@code lost}</td>
+ * <td>task outcomes ({@code lost}: a producer died of a stack overflow inside its offer)</td></tr>
  * <tr><td>{@code wakequeue.wakeups}</td><td>function counter</td><td>wake-ups issued to a sleeping
  * reactor</td></tr>
- * <tr><td>{@code wakequeue.reactor.restarts}</td><td>function counter</td><td>reactor threads restarted plus
- * selectors rebuilt</td></tr>
+ * <tr><td>{@code wakequeue.reactor.restarts}</td><td>function counter</td><td>reactor threads restarted after
+ * dying</td></tr>
+ * <tr><td>{@code wakequeue.selector.rebuilds}</td><td>function counter</td><td>selectors rebuilt (JDK epoll spin
+ * bug, or a failing {@code select})</td></tr>
  * <tr><td>{@code wakequeue.wait}</td><td>timer, sampled</td><td>time from enqueue to start of run</td></tr>
  * <tr><td>{@code wakequeue.execution}</td><td>timer, sampled</td><td>run time of a task</td></tr>
  * <tr><td>{@code wakequeue.events}</td><td>function counter, tag {@code mode} = {@code async},
@@ -93,14 +95,20 @@ public final class SelectorWakeQueueMetrics implements MeterBinder {
 		bindOutcome(registry, tags, "caller_runs", Stats::callerRuns);
 		bindOutcome(registry, tags, "discarded", Stats::discarded);
 		bindOutcome(registry, tags, "failed", Stats::failed);
+		bindOutcome(registry, tags, "lost", Stats::tasksLost);
 		FunctionCounter.builder("wakequeue.wakeups", this.queue, (queue) -> queue.stats().wakeups())
 			.description("Wake-ups issued to a sleeping reactor")
 			.baseUnit("wakeups")
 			.tags(tags)
 			.register(registry);
 		FunctionCounter.builder("wakequeue.reactor.restarts", this.queue, (queue) -> queue.stats().reactorRestarts())
-			.description("Reactor threads restarted after dying, plus selectors rebuilt")
+			.description("Reactor threads restarted after dying")
 			.baseUnit("restarts")
+			.tags(tags)
+			.register(registry);
+		FunctionCounter.builder("wakequeue.selector.rebuilds", this.queue, (queue) -> queue.stats().selectorRebuilds())
+			.description("Selectors rebuilt after the JDK's epoll spin bug or a failing select")
+			.baseUnit("rebuilds")
 			.tags(tags)
 			.register(registry);
 		if (this.routing != null) {
