@@ -18,7 +18,7 @@ import static org.junit.jupiter.api.Assertions.assertTimeoutPreemptively;
  * for space only it can make: once the queue is full the tasks run inline, whatever the policy, and are
  * counted as {@code callerRuns}; nothing is rejected, discarded or lost.
  */
-class ReentrancyTest {
+class ReentrancyTests {
 
 	private static final int TASKS = 100_000;
 

@@ -21,7 +21,7 @@ import static org.junit.jupiter.api.Assertions.assertTimeoutPreemptively;
  * in {@code Selector.select}; and an interrupted producer that performs the wake leaves the self-pipe
  * open and working.
  */
-class WakeupCoalescingTest {
+class WakeupCoalescingTests {
 
 	private static final int PRODUCERS = 2;
 

@@ -17,7 +17,7 @@ import static org.junit.jupiter.api.Assertions.assertTimeoutPreemptively;
  * Test 12: {@code schedule} runs the task once, on the reactor, no earlier than the delay (even when
  * the reactor is asleep with no other deadline); {@code cancel()} before it fires prevents the run.
  */
-class TimerTest {
+class TimerTests {
 
 	private SelectorWakeQueue queue;
 

@@ -18,7 +18,7 @@ import static org.junit.jupiter.api.Assertions.assertTimeoutPreemptively;
  * no producer sees an exception, and every producer's interrupt flag is still set afterwards (the queue
  * neither clears nor consumes it).
  */
-class InterruptedProducerTest {
+class InterruptedProducerTests {
 
 	private static final int PRODUCERS = 64;
 

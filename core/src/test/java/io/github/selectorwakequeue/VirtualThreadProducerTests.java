@@ -23,7 +23,7 @@ import static org.junit.jupiter.api.Assertions.assertTimeoutPreemptively;
  * through reflection; the test runs when the suite runs on JDK 21 or later (CI's JDK 25 pass).
  */
 @EnabledForJreRange(min = JRE.JAVA_21)
-class VirtualThreadProducerTest {
+class VirtualThreadProducerTests {
 
 	private static final int THREADS = 10_000;
 

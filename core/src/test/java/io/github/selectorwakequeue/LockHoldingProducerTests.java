@@ -17,7 +17,7 @@ import static org.junit.jupiter.api.Assertions.assertTimeoutPreemptively;
  * space). Here producers never wait: a full queue runs the task in the caller, which already holds the
  * (reentrant) monitor, so every task runs and nobody hangs.
  */
-class LockHoldingProducerTest {
+class LockHoldingProducerTests {
 
 	private static final int PRODUCERS = 4;
 

@@ -16,7 +16,7 @@ import static org.junit.jupiter.api.Assertions.assertTimeoutPreemptively;
  * normal ones all run, in order, on the one reactor thread; {@code failed} counts exactly the throwers
  * and the error handler receives each of them with the task that threw.
  */
-class TaskFailureTest {
+class TaskFailureTests {
 
 	private static final int TASKS = 30_000;
 

@@ -16,7 +16,7 @@ import static org.assertj.core.api.Assertions.assertThatNullPointerException;
  * Test 13: a {@code null} task fails with {@code NullPointerException("task")}; bad builder values fail
  * with an {@link IllegalArgumentException} naming the parameter and the value.
  */
-class BadInputTest {
+class BadInputTests {
 
 	private SelectorWakeQueue queue;
 

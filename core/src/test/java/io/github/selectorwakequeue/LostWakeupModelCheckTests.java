@@ -21,7 +21,7 @@ import static org.junit.jupiter.api.Assertions.assertTimeoutPreemptively;
  * <p>Assertions inside the checked block are plain {@code AssertionError}s: Lincheck's instrumentation
  * calls {@code equals} on objects it sees, which AssertJ assertion objects refuse.
  */
-class LostWakeupModelCheckTest {
+class LostWakeupModelCheckTests {
 
 	private static final int INVOCATIONS = 3000;
 

@@ -18,7 +18,7 @@ import static org.junit.jupiter.api.Assertions.assertTimeoutPreemptively;
  * runs exactly once, each producer's tasks run in its order, and all of them run on one thread that is
  * not a producer.
  */
-class OrderingStressTest {
+class OrderingStressTests {
 
 	private static final int PRODUCERS = 4;
 

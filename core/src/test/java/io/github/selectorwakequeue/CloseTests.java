@@ -22,7 +22,7 @@ import static org.junit.jupiter.api.Assertions.assertTimeoutPreemptively;
  * the policy and {@code offer} refuses; {@code close} is idempotent. Without a stuck task, close lets
  * the queued tasks run and returns nothing.
  */
-class CloseTest {
+class CloseTests {
 
 	private SelectorWakeQueue queue;
 

@@ -18,7 +18,7 @@ import static org.junit.jupiter.api.Assertions.assertTimeoutPreemptively;
  * reactor thread when the test arms it) is replaced: {@code reactorRestarts} grows, the new thread is the
  * reactor, and queued and later tasks still run, in order.
  */
-class ReactorRestartTest {
+class ReactorRestartTests {
 
 	private SelectorWakeQueue queue;
 

@@ -12,7 +12,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.junit.jupiter.api.Assertions.assertTimeoutPreemptively;
 
 /**
- * Test 8 (live half; the model check is {@link LostWakeupModelCheckTest}): 100k single-task ping-pongs.
+ * Test 8 (live half; the model check is {@link LostWakeupModelCheckTests}): 100k single-task ping-pongs.
  * The producer offers each task as soon as the previous one reports in, after a random delay of its own,
  * while that task still spins for a random time before returning: the offer lands at random points
  * around the reactor's fall from the empty ring through announce (R1) and re-check (R2) into
@@ -20,7 +20,7 @@ import static org.junit.jupiter.api.Assertions.assertTimeoutPreemptively;
  * one-second safety timeout, which began just before the offer, so a round trip of 900 ms counts as a
  * hang (scheduling stalls on a loaded machine stay far below that).
  */
-class LostWakeupTest {
+class LostWakeupTests {
 
 	private static final int ROUNDS = 100_000;
 

@@ -23,7 +23,7 @@ import static org.junit.jupiter.api.Assertions.assertTimeoutPreemptively;
  * thread after garbage collection) and a {@code sun.misc.Signal} handler for SIGWINCH (run on the JVM's
  * signal-dispatch thread). Every task they enqueue runs on the reactor.
  */
-class CleanerAndSignalTest {
+class CleanerAndSignalTests {
 
 	private static final int CLEANED_OBJECTS = 200;
 

@@ -14,11 +14,11 @@ import static org.junit.jupiter.api.Assertions.assertTimeoutPreemptively;
  * wake and write a byte) and a reactor taking two turns of drain, R1 announce, R2 re-check, R3 select
  * (enabled only once a byte is in the pipe), R4 awake, over the real {@link SleepFlag}; the ring and the
  * pipe are counters. Each {@code SleepFlag} call is one step (Lincheck, in
- * {@link LostWakeupModelCheckTest}, also splits them into their atomic accesses). No interleaving may
+ * {@link LostWakeupModelCheckTests}, also splits them into their atomic accesses). No interleaving may
  * leave the reactor blocked in {@code select} with a task queued, and no sleep may see two wake writes.
  * The same enumeration with either side's steps swapped must find lost wake-ups.
  */
-class LostWakeupInterleavingTest {
+class LostWakeupInterleavingTests {
 
 	private static final int PRODUCERS = 3;
 

@@ -27,7 +27,7 @@ import static org.junit.jupiter.api.Assertions.assertTimeoutPreemptively;
  * the reactor survived (a slot claimed by a producer that died before filling it is skipped after the
  * grace period described in {@code TaskRing} and {@code TaskRing#poll}); and it takes new tasks.
  */
-class StackOverflowProducerTest {
+class StackOverflowProducerTests {
 
 	private static final int THREADS = 4;
 

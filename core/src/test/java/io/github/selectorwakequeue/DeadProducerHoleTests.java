@@ -22,7 +22,7 @@ import static org.junit.jupiter.api.Assertions.assertTimeoutPreemptively;
  * reactor skips such holes after the grace period, a burst of them costs one grace period rather than
  * one each, and {@code close} does not spin forever on one.
  */
-class DeadProducerHoleTest {
+class DeadProducerHoleTests {
 
 	private SelectorWakeQueue queue;
 
