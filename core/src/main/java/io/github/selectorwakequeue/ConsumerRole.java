@@ -4,37 +4,63 @@ import java.util.concurrent.atomic.AtomicReference;
 
 /**
  * Which thread may poll the ring, which has a single consumer: the reactor while it lives; the closer, or a
- * producer rescuing tasks that raced with close, afterwards. Taking and releasing are atomic; nobody waits
- * for the role: a thread that cannot take it leaves the ring to its holder, who looks again after letting go.
+ * producer rescuing tasks that raced with close, afterwards. Every change of holder is one CAS from the holder
+ * its author expects, so two threads can never both believe they hold it: a reactor thread is launched only if
+ * the role passes to it from the thread it replaces (or from nobody), and the closer takes it only from a
+ * reactor thread (or from nobody). Nobody waits for the role: a thread that cannot take it leaves the ring to
+ * its holder, who looks again after letting go.
  */
 final class ConsumerRole {
 
-	private final AtomicReference<Thread> owner = new AtomicReference<>();
+	private final AtomicReference<Holder> holder = new AtomicReference<>();
 
-	/** Gives the role to a reactor thread about to start. */
-	void assign(Thread thread) {
-		this.owner.set(thread);
+	/**
+	 * Passes the role to a reactor thread about to start, from the expected holder.
+	 * @param from the reactor thread it replaces, or {@code null} if nobody should hold the role now
+	 * @param reactor the new reactor thread
+	 * @return whether the role passed (if not, the thread must not start)
+	 */
+	boolean passToReactor(Thread from, Thread reactor) {
+		Holder current = this.holder.get();
+		boolean expected = (from == null) ? current == null : current != null && current.thread == from;
+		return expected && this.holder.compareAndSet(current, new Holder(reactor, true));
 	}
 
 	/**
-	 * Takes the role for the calling thread: from {@code previousOwner} (a reactor that exited or is stuck in
-	 * a task after termination), from nobody, or keeps it if it already holds it.
-	 * @return whether the calling thread holds the role now
+	 * Takes the role for the calling thread, which is closing the queue: from a reactor thread (which, once the
+	 * queue is terminated and its poll is over, will not poll again), from nobody, or keeps it.
+	 * @return whether the calling thread holds the role now; {@code false} if a rescuing producer holds it
 	 */
-	boolean take(Thread previousOwner) {
+	boolean takeForCloser() {
 		Thread me = Thread.currentThread();
-		return (previousOwner != null && this.owner.compareAndSet(previousOwner, me))
-				|| this.owner.compareAndSet(null, me) || this.owner.get() == me;
+		while (true) {
+			Holder current = this.holder.get();
+			if (current != null && current.thread == me) {
+				return true;
+			}
+			if (current != null && !current.reactor) {
+				return false;
+			}
+			if (this.holder.compareAndSet(current, new Holder(me, false))) {
+				return true;
+			}
+		}
 	}
 
 	/** Takes the role only if nobody holds it. */
 	boolean takeIfFree() {
-		return this.owner.compareAndSet(null, Thread.currentThread());
+		return this.holder.compareAndSet(null, new Holder(Thread.currentThread(), false));
 	}
 
 	/** Lets go of the role if {@code thread} holds it. */
 	void release(Thread thread) {
-		this.owner.compareAndSet(thread, null);
+		Holder current = this.holder.get();
+		if (current != null && current.thread == thread) {
+			this.holder.compareAndSet(current, null);
+		}
+	}
+
+	private record Holder(Thread thread, boolean reactor) {
 	}
 
 }

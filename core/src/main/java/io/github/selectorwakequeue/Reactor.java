@@ -19,11 +19,17 @@ final class Reactor {
 	/** Why {@link #run()} returned. */
 	enum Exit {
 
-		/** The queue is closing and everything queued has run. */
+		/** The queue is closing and everything queued has run, in the ring and in every lane. */
 		DRAINED,
 
 		/** The queue terminated while tasks may remain: the closer owns them now. */
-		TERMINATED
+		TERMINATED,
+
+		/**
+		 * A lane's part ran on this thread for longer than the stuck threshold and a new reactor thread took over:
+		 * this thread has finished that lane's work and must leave everything else alone.
+		 */
+		HANDED_OFF
 
 	}
 
@@ -53,13 +59,19 @@ final class Reactor {
 
 	private final Clock clock;
 
+	private final LaneDispatcher lanes;
+
+	private final LaneRuntime laneRuntime;
+
 	/** The sleep re-checks, allocated once: the loop allocates nothing per sleep. */
 	private final BooleanSupplier workPending = this::workPending;
 
 	private final BooleanSupplier otherWorkPending = this::otherWorkPending;
 
+	private final BooleanSupplier laneHasRoom = this::laneHasRoom;
+
 	Reactor(QueueState state, TaskRing ring, WakeSignal signal, Timers timers, TaskRunner runner, ReactorProbe probe,
-			Clock clock) {
+			Clock clock, LaneDispatcher lanes, LaneRuntime laneRuntime) {
 		this.state = state;
 		this.ring = ring;
 		this.signal = signal;
@@ -67,40 +79,89 @@ final class Reactor {
 		this.runner = runner;
 		this.probe = probe;
 		this.clock = clock;
+		this.lanes = lanes;
+		this.laneRuntime = laneRuntime;
 	}
 
 	/**
-	 * Runs the loop on the calling thread until the queue closes.
+	 * Runs the loop on the calling thread until the queue closes or the thread is handed off.
 	 * @return why it stopped
 	 * @throws RuntimeException or {@link Error} if something outside any task failed (the thread is then
 	 * replaced by its supervisor)
 	 */
 	Exit run() {
+		Exit exit;
 		try {
-			while (true) {
-				// An interrupt is not a request to stop (close() is): clear it, or select() would spin.
-				Thread.interrupted();
-				runDueTimers();
-				int drained = drain();
-				if (drained < 0) {
-					return Exit.TERMINATED;
-				}
-				if (!this.state.isRunning() && this.ring.isEmpty()) {
-					return Exit.DRAINED;
-				}
-				if (drained < DRAIN_BUDGET) {
-					awaitWork();
-				}
-			}
+			exit = loop();
 		}
-		finally {
+		catch (Throwable ex) {
 			this.probe.idle();
+			throw ex;
+		}
+		if (exit != Exit.HANDED_OFF) {
+			this.probe.idle(); // a handed-off thread leaves the probe to its successor
+		}
+		return exit;
+	}
+
+	private Exit loop() {
+		while (true) {
+			// An interrupt is not a request to stop (close() is): clear it, or select() would spin.
+			Thread.interrupted();
+			runDueTimers();
+			int resumed = resumeFanOut();
+			if (resumed < 0) {
+				return (resumed == TERMINATED) ? Exit.TERMINATED : Exit.HANDED_OFF;
+			}
+			if (resumed == LaneDispatcher.BLOCKED) {
+				awaitLaneRoom();
+				continue;
+			}
+			int drained = drain();
+			if (drained < 0) {
+				return (drained == TERMINATED) ? Exit.TERMINATED : Exit.HANDED_OFF;
+			}
+			if (!this.state.isRunning() && isDrained()) {
+				return Exit.DRAINED;
+			}
+			if (drained < DRAIN_BUDGET) {
+				awaitWork();
+			}
 		}
 	}
 
+	/** {@link #drain()} and {@link #resumeFanOut()} return this when the queue was terminated. */
+	private static final int TERMINATED = -1;
+
+	/** ... and this when the thread was handed off. */
+	private static final int HANDED_OFF = -2;
+
 	/**
-	 * Runs queued tasks, FIFO, until the ring is empty or the budget is spent.
-	 * @return tasks run, or -1 if the queue was terminated (the reactor must stop consuming at once)
+	 * Finishes a fan-out left half-dispatched by a full lane or a hand-off, before the ring is polled again.
+	 * @return {@link LaneDispatcher#DONE}, {@link LaneDispatcher#BLOCKED}, {@link #TERMINATED} or {@link #HANDED_OFF}
+	 */
+	private int resumeFanOut() {
+		if (!this.lanes.isBlocked()) {
+			return LaneDispatcher.DONE;
+		}
+		this.probe.beginPoll();
+		if (this.state.isTerminated()) {
+			this.probe.idle();
+			return TERMINATED;
+		}
+		this.probe.beginTask(0);
+		int outcome = this.lanes.resume();
+		if (outcome == LaneDispatcher.HANDED_OFF) {
+			return HANDED_OFF;
+		}
+		this.probe.idle();
+		return outcome;
+	}
+
+	/**
+	 * Runs queued tasks, FIFO, until the ring is empty, the budget is spent, or a fan-out waits for a full lane.
+	 * @return tasks run, {@link #TERMINATED} if the queue was terminated (the reactor must stop consuming at once),
+	 * or {@link #HANDED_OFF} if this thread was handed off
 	 */
 	private int drain() {
 		int count = 0;
@@ -108,9 +169,9 @@ final class Reactor {
 			this.probe.beginPoll();
 			if (this.state.isTerminated()) {
 				this.probe.idle();
-				return -1;
+				return TERMINATED;
 			}
-			Object element = this.ring.poll(this.clock.nanoTime());
+			Object element = this.ring.poll(this.clock.nanoTime(), false);
 			if (element == null) {
 				this.probe.idle();
 				if (this.ring.isEmpty()) {
@@ -119,20 +180,62 @@ final class Reactor {
 				break;
 			}
 			this.probe.beginTask(count);
-			this.runner.run(element);
+			int outcome = runElement(element);
+			if (outcome == LaneDispatcher.HANDED_OFF) {
+				return HANDED_OFF;
+			}
 			this.probe.endTask();
 			count++;
+			if (outcome == LaneDispatcher.BLOCKED) {
+				break;
+			}
 		}
 		this.probe.idle();
 		return count;
 	}
 
+	/** Runs a task, or dispatches a fan-out to its lanes; times it if it was sampled. */
+	private int runElement(Object element) {
+		if (element instanceof SampledTask sampled) {
+			long start = this.clock.nanoTime();
+			int outcome = runTask(sampled.task());
+			if (outcome != LaneDispatcher.HANDED_OFF) {
+				this.runner.recordTiming(start - sampled.enqueuedAtNanos(), this.clock.nanoTime() - start);
+			}
+			return outcome;
+		}
+		return runTask((Runnable) element);
+	}
+
+	private int runTask(Runnable task) {
+		if (task instanceof FanOut fanOut) {
+			return this.lanes.dispatch(fanOut);
+		}
+		this.runner.runTask(task);
+		return LaneDispatcher.DONE;
+	}
+
+	/** Closing, and nothing is left anywhere: the ring, a half-dispatched fan-out, or a lane off the reactor. */
+	private boolean isDrained() {
+		return this.ring.isEmpty() && !this.lanes.isBlocked() && this.laneRuntime.allIdle();
+	}
+
+	/**
+	 * Runs the timers that are due. Each claim is made inside the same poll hand-shake as the ring's (see
+	 * {@link ReactorProbe#beginPoll()}), so once {@code close} has terminated the queue and waited out the poll,
+	 * no timer starts any more.
+	 */
 	private void runDueTimers() {
 		long now = this.clock.nanoTime();
-		Timers.Timer due;
-		while ((due = this.timers.pollDue(now)) != null) {
+		while (true) {
+			this.probe.beginPoll();
+			Timers.Timer due = this.state.isTerminated() ? null : this.timers.pollDue(now);
+			if (due == null) {
+				this.probe.idle();
+				return;
+			}
 			this.probe.beginTimer();
-			this.runner.runTask(due.task);
+			this.runner.runTask(due.task());
 			this.probe.idle();
 		}
 	}
@@ -150,14 +253,28 @@ final class Reactor {
 		this.signal.sleep(timeout, waitingForHole ? this.otherWorkPending : this.workPending);
 	}
 
-	/** The re-check before sleeping (R2 in {@link WakeSignal}): tasks or timers arrived, or closing began. */
+	/**
+	 * A fan-out waits for a full lane: sleeps until the lane's worker makes room (it wakes the reactor when the
+	 * backlog drops to half), a timer is due, or closing begins. Tasks in the ring wait: that is the back-pressure.
+	 */
+	private void awaitLaneRoom() {
+		long timeout = Math.min(this.timers.nanosUntilNext(this.clock.nanoTime()), MAX_SLEEP_NANOS);
+		this.signal.sleep(timeout, this.laneHasRoom);
+	}
+
+	/** The re-check before sleeping (R2 in {@link WakeSignal}): tasks or timers arrived, or closing can finish. */
 	private boolean workPending() {
 		return !this.ring.isEmpty() || otherWorkPending();
 	}
 
 	/** The re-check while waiting for a hole at the head to be filled, which the ring's size alone would hide. */
 	private boolean otherWorkPending() {
-		return this.timers.hasIncoming() || !this.state.isRunning();
+		return this.timers.hasIncoming() || (!this.state.isRunning() && (this.state.isTerminated() || isDrained()));
+	}
+
+	/** The re-check while a fan-out waits for a full lane. */
+	private boolean laneHasRoom() {
+		return this.lanes.blockedLaneHasRoom() || this.timers.hasIncoming() || this.state.isTerminated();
 	}
 
 }

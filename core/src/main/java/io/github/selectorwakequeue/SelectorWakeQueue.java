@@ -9,7 +9,7 @@ import java.util.concurrent.Executor;
 import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.ThreadFactory;
 import java.util.concurrent.ThreadLocalRandom;
-import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.LongAdder;
 import java.util.function.Consumer;
 import java.util.function.LongSupplier;
@@ -86,9 +86,19 @@ public final class SelectorWakeQueue implements Executor, AutoCloseable {
 
 	private final TaskRunner runner;
 
+	private final CallerRuns callerRunsRunner;
+
 	private final ReactorProbe probe;
 
 	private final ReactorSupervisor supervisor;
+
+	private final LaneRuntime laneRuntime;
+
+	private final LaneMonitor laneMonitor;
+
+	private final LaneDispatcher dispatcher;
+
+	private final AtomicBoolean laneMonitorStarted = new AtomicBoolean();
 
 	private final LongAdder rejected = new LongAdder();
 
@@ -103,13 +113,21 @@ public final class SelectorWakeQueue implements Executor, AutoCloseable {
 		this.sampleEvery = builder.sampleEvery;
 		this.clock = builder.clock;
 		this.ring = new TaskRing(Math.max(2, builder.capacity), this.name);
-		this.signal = new WakeSignal(this.name);
-		this.runner = new TaskRunner(this.name, builder.errorHandler, this.taskTimings, this.clock);
+		this.signal = new WakeSignal(this.name, builder.selectorOpener);
+		this.runner = new TaskRunner(this.name, builder.errorHandler, this.taskTimings);
+		this.callerRunsRunner = new CallerRuns(this.runner);
 		this.probe = new ReactorProbe(this.clock);
+		LaneWorkers workers = new LaneWorkers(this.name, builder.laneSettings.workers());
+		this.laneRuntime = new LaneRuntime(builder.laneSettings, this.clock, this.runner, this.state, workers,
+				this::wakeReactor);
+		workers.attach(this.laneRuntime);
+		LaneDispatcher dispatcher = new LaneDispatcher(this.laneRuntime);
 		Reactor reactor = new Reactor(this.state, this.ring, this.signal, this.timers, this.runner, this.probe,
-				this.clock);
+				this.clock, dispatcher, this.laneRuntime);
 		this.supervisor = new ReactorSupervisor(this.name, builder.threadFactory, reactor, this.state, this.consumer,
 				this.signal, this.timers);
+		this.laneMonitor = new LaneMonitor(this.name, this.laneRuntime, dispatcher, this.supervisor, this.probe);
+		this.dispatcher = dispatcher;
 	}
 
 	/**
@@ -148,14 +166,29 @@ public final class SelectorWakeQueue implements Executor, AutoCloseable {
 		if (!this.ring.offer((this.taskTimings != null) ? maybeSample(task) : task)) {
 			return false;
 		}
-		if (this.state.isTerminated()) {
-			// close() finished while we were enqueueing: nobody else will poll; run what is stranded.
-			drainAsConsumer(null, this::runRescued);
+		// Accepted: from here on nothing may escape, or the caller would submit the task again.
+		try {
+			if (this.state.isTerminated()) {
+				// close() finished while we were enqueueing: nobody else will poll; run what is stranded.
+				rescueStranded();
+			}
+			else if (this.signal.wakeIfSleeping()) {
+				this.supervisor.reviveIfDead();
+			}
 		}
-		else if (this.signal.wakeIfSleeping()) {
-			this.supervisor.reviveIfDead();
+		catch (Throwable ex) {
+			// A stack overflow or an out-of-memory error on the wake path. The task is queued: the reactor's
+			// longest sleep bounds its delay, and a dead reactor is revived by the next producer.
+			this.signal.requestWake();
 		}
 		return true;
+	}
+
+	/** Wakes the reactor if it sleeps (for lanes: room in a full lane, or a lane idle while closing). */
+	private void wakeReactor() {
+		if (this.signal.wakeIfSleeping()) {
+			this.supervisor.reviveIfDead();
+		}
 	}
 
 	private Object maybeSample(Runnable task) {
@@ -185,13 +218,13 @@ public final class SelectorWakeQueue implements Executor, AutoCloseable {
 		boolean closed = this.state.isClosing();
 		if (!closed && isReactorThread()) {
 			this.callerRuns.increment();
-			this.runner.runTask(task);
+			this.callerRunsRunner.run(task);
 			return;
 		}
 		switch (this.overflowPolicy) {
 			case CALLER_RUNS -> {
 				this.callerRuns.increment();
-				this.runner.runTask(task);
+				this.callerRunsRunner.run(task);
 			}
 			case DISCARD -> this.discarded.increment();
 			case REJECT -> {
@@ -222,7 +255,7 @@ public final class SelectorWakeQueue implements Executor, AutoCloseable {
 		if (this.state.isClosing()) {
 			return refuseTimer();
 		}
-		Timers.Timer timer = this.timers.add(this.clock.nanoTime() + saturatedNanos(delay), task);
+		Timers.Timer timer = this.timers.add(this.clock.nanoTime(), clampedNanos(delay), task);
 		if (this.state.isClosing() && timer.cancel()) {
 			return refuseTimer();
 		}
@@ -241,13 +274,45 @@ public final class SelectorWakeQueue implements Executor, AutoCloseable {
 		return () -> false;
 	}
 
-	private static long saturatedNanos(Duration delay) {
-		try {
-			return delay.toNanos();
+	/** A duration in nanoseconds, at most {@link Timers#MAX_DELAY_NANOS} (about 73 years). */
+	private static long clampedNanos(Duration duration) {
+		return (duration.compareTo(Timers.MAX_DELAY) > 0) ? Timers.MAX_DELAY_NANOS : duration.toNanos();
+	}
+
+	/**
+	 * The lane of that name, created on first use (see {@link Lane}); submit work to it through a {@link FanOut}.
+	 * Lock-free once the lane exists; the first call for a name also tells the lane observers, on the calling
+	 * thread. Lanes are few and long-lived (one per listener, say): the name is a metric tag.
+	 * @param name a non-blank, bounded name
+	 * @return the lane
+	 * @throws IllegalArgumentException if the name is blank
+	 */
+	public Lane lane(String name) {
+		if (name == null || name.isBlank()) {
+			throw new IllegalArgumentException("lane name must not be blank, was " + (name == null ? "null" : "'" + name + "'"));
 		}
-		catch (ArithmeticException ex) {
-			return Long.MAX_VALUE / 2;
+		Lane lane = this.laneRuntime.lane(name);
+		if (this.laneRuntime.enabled && !this.laneMonitorStarted.get() && this.laneMonitorStarted.compareAndSet(false, true)) {
+			this.laneMonitor.start();
 		}
+		return lane;
+	}
+
+	/**
+	 * The lanes created so far.
+	 * @return a snapshot, in no particular order
+	 */
+	public List<Lane> lanes() {
+		return this.laneRuntime.lanes();
+	}
+
+	/**
+	 * Calls {@code observer} for every lane that exists now and for every lane created later (on the thread that
+	 * creates it), so that metrics can follow lanes as they appear. The observer must be quick and must not block.
+	 * @param observer the observer
+	 */
+	public void observeLanes(Consumer<Lane> observer) {
+		this.laneRuntime.observe(Objects.requireNonNull(observer, "observer"));
 	}
 
 	/**
@@ -273,7 +338,7 @@ public final class SelectorWakeQueue implements Executor, AutoCloseable {
 		return new Stats(this.name, size, this.ring.capacity(), this.ring.currentProducerIndex(),
 				this.probe.dispatched(), this.rejected.sum(), this.callerRuns.sum(), this.discarded.sum(),
 				this.runner.failed(), this.signal.wakeups(), this.supervisor.restarts(), this.signal.rebuilds(),
-				this.ring.tasksLost(), running, current >= QueueState.CLOSING,
+				this.ring.tasksLost(), this.supervisor.handOffs(), running, current >= QueueState.CLOSING,
 				Duration.ofNanos(this.probe.oldestTaskAgeNanos(now, size)),
 				Duration.ofNanos((running || current == QueueState.CLOSING) ? this.probe.currentTaskRunningNanos(now) : 0));
 	}
@@ -334,9 +399,10 @@ public final class SelectorWakeQueue implements Executor, AutoCloseable {
 	 * returns the accepted tasks that did not run, in order. Returns after the timeout even if a task is
 	 * stuck; the reactor then stops as soon as that task returns and runs none of the returned tasks.
 	 * Pending timers are cancelled. Blocks the caller for at most {@code timeout} (plus the time to drain
-	 * the ring into the list, and a grace period for each slot left unfilled by a producer that died of a
-	 * {@link StackOverflowError} inside an offer); called from a task on the reactor, it does not wait. Idempotent: later
-	 * calls return an empty list at once.
+	 * the ring into the list, and one grace period of a second if a producer claimed a slot and has not filled
+	 * it: it died of a {@link StackOverflowError} inside its offer, or is paused; the slot is skipped, and a paused
+	 * producer's offer then returns {@code false}); called from a task on the reactor, it does not wait.
+	 * Idempotent: later calls return an empty list at once.
 	 * @param timeout how long queued tasks may still run
 	 * @return the tasks that did not run, oldest first; never {@code null}
 	 * @throws IllegalArgumentException if {@code timeout} is negative
@@ -350,16 +416,22 @@ public final class SelectorWakeQueue implements Executor, AutoCloseable {
 		if (previous < 0) {
 			return List.of();
 		}
-		Thread thread = this.supervisor.thread();
-		boolean onReactor = thread == Thread.currentThread();
-		if (previous == QueueState.RUNNING && thread != null && !onReactor) {
+		boolean onReactor = isReactorThread();
+		if (previous == QueueState.RUNNING && !onReactor) {
 			this.signal.wakeIfSleeping();
-			awaitExit(thread, timeout);
+			awaitReactorExit(timeout);
 		}
 		this.state.terminate();
 		this.probe.awaitNotPolling();
-		List<Runnable> notRun = new ArrayList<>();
-		drainAsConsumer(thread, notRun::add);
+		// Oldest first, lane by lane: what waits in the lanes' backlogs, then the rest of a half-dispatched fan-out,
+		// then what was never taken from the ring.
+		List<Runnable> notRun = new ArrayList<>(this.laneRuntime.drainBacklogs());
+		notRun.addAll(this.dispatcher.leftovers());
+		if (this.consumer.takeForCloser()) {
+			drainAsConsumer(notRun::add);
+		}
+		this.laneRuntime.workers.shutdown();
+		Thread thread = this.supervisor.thread();
 		if (thread == null || !thread.isAlive() || onReactor) {
 			this.timers.cancelAll();
 			if (!onReactor) {
@@ -385,9 +457,10 @@ public final class SelectorWakeQueue implements Executor, AutoCloseable {
 		}
 	}
 
-	private static void awaitExit(Thread thread, Duration timeout) {
+	/** Waits for the reactor to drain and exit (following any replacement launched meanwhile). */
+	private void awaitReactorExit(Duration timeout) {
 		try {
-			TimeUnit.NANOSECONDS.timedJoin(thread, saturatedNanos(timeout));
+			this.supervisor.awaitExit(System.nanoTime() + clampedNanos(timeout));
 		}
 		catch (InterruptedException ex) {
 			Thread.currentThread().interrupt(); // stop waiting, keep the status for our caller
@@ -395,19 +468,30 @@ public final class SelectorWakeQueue implements Executor, AutoCloseable {
 	}
 
 	/**
-	 * Polls the ring as its consumer, taking the role over from {@code previousOwner} (a reactor that exited or
-	 * is stuck in a task after termination), or from nobody. Non-blocking: if another thread holds the role, it
-	 * returns and that thread re-checks the ring after letting go. At a claimed but unfilled head slot it spins
-	 * until the producer fills it or the ring's dead-slot rule plugs it: without that rule, a dead producer's hole
-	 * would keep {@code close} (and a rescuing producer) spinning forever.
+	 * A producer whose offer raced with the end of {@code close}: if nobody holds the consumer role, take it and
+	 * run what is stranded on this thread (counted as caller-runs). If somebody does, they look again after
+	 * letting go.
 	 */
-	private void drainAsConsumer(Thread previousOwner, Consumer<Runnable> sink) {
+	private void rescueStranded() {
+		if (this.consumer.takeIfFree()) {
+			drainAsConsumer(this::runRescued);
+		}
+	}
+
+	/**
+	 * Polls the ring as its consumer; the caller holds the role. Non-blocking: after letting go of the role, it
+	 * looks again and takes the role back only if nobody holds it (another thread that holds it re-checks the ring
+	 * itself). At a claimed but unfilled head slot it spins until the producer fills it or the ring's dead-slot
+	 * rule plugs it: without that rule, a dead producer's hole would keep {@code close} (and a rescuing producer)
+	 * spinning forever.
+	 */
+	private void drainAsConsumer(Consumer<Runnable> sink) {
 		Thread me = Thread.currentThread();
-		boolean owned = this.consumer.take(previousOwner);
+		boolean owned = true;
 		while (owned) {
 			try {
 				while (true) {
-					Object element = this.ring.poll(this.clock.nanoTime());
+					Object element = this.ring.poll(this.clock.nanoTime(), true);
 					if (element != null) {
 						sink.accept(SampledTask.unwrap(element));
 					}
@@ -429,7 +513,7 @@ public final class SelectorWakeQueue implements Executor, AutoCloseable {
 
 	private void runRescued(Runnable task) {
 		this.callerRuns.increment();
-		this.runner.runTask(task);
+		this.callerRunsRunner.run(task);
 	}
 
 	/** The wake signal, for tests of the pipe. */
@@ -468,6 +552,10 @@ public final class SelectorWakeQueue implements Executor, AutoCloseable {
 		private int sampleEvery = 1;
 
 		private Clock clock = Clock.SYSTEM;
+
+		private SelectorOpener selectorOpener = SelectorOpener.DEFAULT;
+
+		private LaneSettings laneSettings = LaneSettings.DEFAULTS;
 
 		private Builder() {
 		}
@@ -560,6 +648,49 @@ public final class SelectorWakeQueue implements Executor, AutoCloseable {
 		}
 
 		/**
+		 * Whether {@link Lane}s may leave the reactor (default {@code true}). {@code false} keeps strict
+		 * single-thread delivery: every part of every {@link FanOut} runs inline on the reactor, one at a time,
+		 * in order, however slow.
+		 * @param enabled whether slow or stuck lanes move to worker threads
+		 * @return this builder
+		 */
+		public Builder lanes(boolean enabled) {
+			this.laneSettings = new LaneSettings(enabled, this.laneSettings.slowThreshold(),
+					this.laneSettings.stuckThreshold(), this.laneSettings.workers(), this.laneSettings.maxBacklog());
+			return this;
+		}
+
+		/**
+		 * How a lane leaves the reactor. Defaults: slow above 250 µs per part, stuck after 100 ms, 16 workers,
+		 * 10,000 parts of backlog per lane.
+		 * @param slowThreshold a lane whose smoothed cost per part exceeds this moves to a worker; positive
+		 * @param stuckThreshold a part running on the reactor for longer than this keeps its thread and a new
+		 * reactor thread carries on; positive
+		 * @param workers most worker threads at once, from 1 to 10,000
+		 * @param maxBacklog most parts waiting in one lane before it holds the reactor back, at least 1
+		 * @return this builder
+		 */
+		public Builder laneThresholds(Duration slowThreshold, Duration stuckThreshold, int workers, int maxBacklog) {
+			requirePositive("slowThreshold", slowThreshold);
+			requirePositive("stuckThreshold", stuckThreshold);
+			if (workers < 1 || workers > 10_000) {
+				throw new IllegalArgumentException("workers must be between 1 and 10000, was " + workers);
+			}
+			if (maxBacklog < 1) {
+				throw new IllegalArgumentException("maxBacklog must be at least 1, was " + maxBacklog);
+			}
+			this.laneSettings = new LaneSettings(this.laneSettings.enabled(), slowThreshold, stuckThreshold, workers,
+					maxBacklog);
+			return this;
+		}
+
+		private static void requirePositive(String parameter, Duration value) {
+			if (value == null || value.isNegative() || value.isZero()) {
+				throw new IllegalArgumentException(parameter + " must be a positive duration, was " + value);
+			}
+		}
+
+		/**
 		 * Replaces the queue's clock (test hook, as Netty's {@code Ticker}): deadlines, grace periods and stall
 		 * times are read from it instead of {@link System#nanoTime()}.
 		 * @param nanoClock a monotonic nanosecond clock; cheap, thread-safe and non-blocking
@@ -568,6 +699,16 @@ public final class SelectorWakeQueue implements Executor, AutoCloseable {
 		Builder nanoClock(LongSupplier nanoClock) {
 			Objects.requireNonNull(nanoClock, "nanoClock");
 			this.clock = nanoClock::getAsLong;
+			return this;
+		}
+
+		/**
+		 * Replaces how the reactor's selector is opened (test hook, to simulate a process out of file handles).
+		 * @param selectorOpener opens a selector
+		 * @return this builder
+		 */
+		Builder selectorOpener(SelectorOpener selectorOpener) {
+			this.selectorOpener = Objects.requireNonNull(selectorOpener, "selectorOpener");
 			return this;
 		}
 

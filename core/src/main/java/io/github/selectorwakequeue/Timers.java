@@ -1,7 +1,7 @@
 package io.github.selectorwakequeue;
 
+import java.time.Duration;
 import java.util.ArrayList;
-import java.util.Comparator;
 import java.util.List;
 import java.util.PriorityQueue;
 import java.util.concurrent.ConcurrentLinkedQueue;
@@ -9,28 +9,46 @@ import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
 
 /**
- * One-shot timers run by the reactor loop, like Twisted's {@code callLater}: any thread adds a timer
- * through a lock-free hand-off queue; only the reactor thread moves them into its deadline heap and runs
- * the due ones. The reactor's {@code select} timeout is the time until the earliest deadline.
+ * One-shot timers run by the reactor loop, like Twisted's {@code callLater}: any thread adds a timer through a
+ * lock-free hand-off queue; only the reactor thread moves them into its deadline heap and runs the due ones. The
+ * reactor's {@code select} timeout is the time until the earliest deadline.
  *
- * <p>The hand-off is a {@link ConcurrentLinkedQueue}: its node is allocated before the linking CAS, so
- * an error in a scheduling thread cannot leave it half-linked.
+ * <p>Deadlines are compared by their difference, never by value, and delays are capped at {@link #MAX_DELAY}, so
+ * a "forever" delay neither overflows into the past nor blocks the heap. A cancelled timer lets go of its task at
+ * once (what it captures can be collected), and the reactor drops cancelled timers from the heap whenever they
+ * make up more than half of it, so cancelled per-request timeouts do not pile up until their deadlines.
+ *
+ * <p>The hand-off is a {@link ConcurrentLinkedQueue}: its node is allocated before the linking CAS, so an error in
+ * a scheduling thread cannot leave it half-linked.
  */
 final class Timers {
 
-	private static final Comparator<Timer> BY_DEADLINE = Comparator.comparingLong((Timer t) -> t.deadline)
-		.thenComparingLong((Timer t) -> t.sequence);
+	/** Longest delay honoured; longer ones are shortened to it (about 73 years). */
+	static final long MAX_DELAY_NANOS = Long.MAX_VALUE / 4;
+
+	static final Duration MAX_DELAY = Duration.ofNanos(MAX_DELAY_NANOS);
+
+	/** Below this many cancelled timers in the heap, purging is not worth a pass. */
+	private static final int PURGE_MINIMUM = 64;
 
 	private final ConcurrentLinkedQueue<Timer> incoming = new ConcurrentLinkedQueue<>();
 
 	private final AtomicLong sequence = new AtomicLong();
 
-	/** Reactor-owned. */
-	private final PriorityQueue<Timer> heap = new PriorityQueue<>(BY_DEADLINE);
+	/** Timers cancelled and not yet dropped from the heap (or the hand-off queue). */
+	private final AtomicInteger cancelled = new AtomicInteger();
 
-	/** Any thread. Never blocks. */
-	Timer add(long deadlineNanos, Runnable task) {
-		Timer timer = new Timer(deadlineNanos, this.sequence.getAndIncrement(), task);
+	/** Reactor-owned. */
+	private final PriorityQueue<Timer> heap = new PriorityQueue<>(Timers::compare);
+
+	/**
+	 * Adds a timer. Any thread; never blocks.
+	 * @param now the current time
+	 * @param delayNanos the delay, at most {@link #MAX_DELAY_NANOS}
+	 */
+	Timer add(long now, long delayNanos, Runnable task) {
+		Timer timer = new Timer(now + Math.min(delayNanos, MAX_DELAY_NANOS), this.sequence.getAndIncrement(), task,
+				this.cancelled);
 		this.incoming.offer(timer);
 		return timer;
 	}
@@ -40,21 +58,22 @@ final class Timers {
 	}
 
 	/**
-	 * Moves newly added timers into the heap and drops cancelled ones from its head. Reactor thread only.
+	 * Moves newly added timers into the heap and drops cancelled ones. Reactor thread only.
 	 * @return nanoseconds until the earliest deadline (at most 0 if one is due), or {@code Long.MAX_VALUE}
 	 */
 	long nanosUntilNext(long now) {
 		transferIncoming();
+		purgeIfWorthIt();
 		Timer head;
 		while ((head = this.heap.peek()) != null && head.isCancelled()) {
-			this.heap.poll();
+			drop(this.heap.poll());
 		}
 		return (head != null) ? head.deadline - now : Long.MAX_VALUE;
 	}
 
 	/**
-	 * Removes the earliest timer if it is due. Reactor thread only.
-	 * @return the due timer, claimed for running, or {@code null} if none is due
+	 * Removes the earliest timer if it is due and claims it for running. Reactor thread only.
+	 * @return the due timer, claimed, or {@code null} if none is due
 	 */
 	Timer pollDue(long now) {
 		transferIncoming();
@@ -64,8 +83,15 @@ final class Timers {
 			if (head.claim()) {
 				return head;
 			}
+			drop(head);
 		}
 		return null;
+	}
+
+	/** Timers waiting, cancelled or not, for tests. Reactor thread only (or once the reactor is gone). */
+	int size() {
+		transferIncoming();
+		return this.heap.size();
 	}
 
 	private void transferIncoming() {
@@ -75,20 +101,42 @@ final class Timers {
 		}
 	}
 
+	private void purgeIfWorthIt() {
+		int dead = this.cancelled.get();
+		if (dead >= PURGE_MINIMUM && dead > this.heap.size() / 2) {
+			this.heap.removeIf((timer) -> timer.isCancelled() && drop(timer));
+		}
+	}
+
+	private boolean drop(Timer timer) {
+		if (timer.isCancelled()) {
+			this.cancelled.decrementAndGet();
+		}
+		return true;
+	}
+
 	/**
 	 * Cancels every pending timer, at close. Reactor thread only (or any thread once the reactor is gone).
 	 * @return the tasks of the timers this call cancelled
 	 */
 	List<Runnable> cancelAll() {
 		transferIncoming();
-		List<Runnable> cancelled = new ArrayList<>();
+		List<Runnable> cancelledTasks = new ArrayList<>();
 		Timer timer;
 		while ((timer = this.heap.poll()) != null) {
+			Runnable task = timer.task;
 			if (timer.cancel()) {
-				cancelled.add(timer.task);
+				cancelledTasks.add(task);
 			}
 		}
-		return cancelled;
+		this.cancelled.set(0);
+		return cancelledTasks;
+	}
+
+	/** Earlier deadline first (by difference, so values may wrap), then earlier scheduling. */
+	private static int compare(Timer a, Timer b) {
+		long difference = a.deadline - b.deadline;
+		return (difference != 0) ? Long.signum(difference) : Long.compare(a.sequence, b.sequence);
 	}
 
 	/** A scheduled task and its state. */
@@ -104,19 +152,28 @@ final class Timers {
 
 		final long sequence;
 
-		final Runnable task;
+		/** Cleared when cancelled, so that what the task captures can be collected before the deadline. */
+		private volatile Runnable task;
+
+		private final AtomicInteger cancelledInHeap;
 
 		private final AtomicInteger state = new AtomicInteger(PENDING);
 
-		Timer(long deadline, long sequence, Runnable task) {
+		Timer(long deadline, long sequence, Runnable task, AtomicInteger cancelledInHeap) {
 			this.deadline = deadline;
 			this.sequence = sequence;
 			this.task = task;
+			this.cancelledInHeap = cancelledInHeap;
 		}
 
 		@Override
 		public boolean cancel() {
-			return this.state.compareAndSet(PENDING, CANCELLED);
+			if (this.state.compareAndSet(PENDING, CANCELLED)) {
+				this.task = null;
+				this.cancelledInHeap.incrementAndGet();
+				return true;
+			}
+			return false;
 		}
 
 		boolean claim() {
@@ -125,6 +182,11 @@ final class Timers {
 
 		boolean isCancelled() {
 			return this.state.get() == CANCELLED;
+		}
+
+		/** The task; only for the thread that claimed the timer. */
+		Runnable task() {
+			return this.task;
 		}
 
 		@Override

@@ -2,6 +2,8 @@ package io.github.selectorwakequeue;
 
 import java.io.IOException;
 import java.io.UncheckedIOException;
+import java.lang.invoke.MethodHandles;
+import java.lang.invoke.VarHandle;
 import java.nio.ByteBuffer;
 import java.nio.channels.Pipe;
 import java.nio.channels.SelectionKey;
@@ -9,6 +11,7 @@ import java.nio.channels.Selector;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.atomic.LongAdder;
+import java.util.concurrent.locks.LockSupport;
 import java.util.function.BooleanSupplier;
 
 /**
@@ -41,6 +44,30 @@ import java.util.function.BooleanSupplier;
  * from an interrupted thread neither throws nor closes the channel and leaves the thread's interrupt
  * status alone (a blocking write would close the pipe for good with {@code ClosedByInterruptException}).
  * If the write fails anyway, the producer falls back to {@code Selector.wakeup()}.
+ *
+ * <h2>What a wake costs the producer, and which locks it takes</h2>
+ * Nothing is allocated: the byte is written from a direct buffer allocated once (a heap buffer would make the
+ * JDK copy it into a temporary direct buffer, which may allocate native memory, call {@code System.gc()}, sleep,
+ * and throw {@link OutOfMemoryError}, after the task was accepted). Writers take turns through a CAS flag: a
+ * producer that finds another one writing skips its write, because the other's byte, written after this sleep
+ * was announced, wakes it just as well. Inside {@code Pipe.SinkChannel.write} the JDK takes the channel's
+ * private write lock ({@code ReentrantLock}) and, briefly, its private state monitor; neither is reachable by user
+ * code, no user code runs while they are held, and the only other thread that takes them is the one closing the
+ * channel (the closer, after every producer was refused), which takes the state monitor and the write lock one
+ * after the other, never one inside the other. So a producer holding its own locks cannot be part of a cycle
+ * there, and with writers taking turns it never waits for the write lock.
+ *
+ * <p>One hazard is the JDK's: a {@link StackOverflowError} inside that write can leave the channel's write lock
+ * held for ever (its {@code unlock} in a {@code finally} is a call that can overflow again), and the next writer
+ * would then wait for ever. So the first {@code StackOverflowError} seen inside a wake write switches the queue,
+ * for the rest of its life, to {@link Selector#wakeup()}, which guards its write with a monitor: the JVM releases
+ * a monitor on any exception without a call. Wake-ups then cost a few microseconds more.
+ *
+ * <h2>When the selector breaks</h2>
+ * If {@code select} throws (or the JDK's epoll spin bug is detected), the selector is replaced: a new one is
+ * opened first and only then swapped in and the old one closed. If no selector can be opened (too many open
+ * files), the reactor does not die: it sleeps with {@code LockSupport.parkNanos} instead, producers also unpark
+ * it, and it retries opening a selector with a back-off that doubles up to one second.
  */
 final class WakeSignal implements AutoCloseable {
 
@@ -49,12 +76,38 @@ final class WakeSignal implements AutoCloseable {
 	/** Consecutive premature empty selects before the selector is rebuilt (Netty uses the same number). */
 	static final int SPIN_THRESHOLD = 512;
 
-	/** The one byte a wake writes; never modified, so sharing it between producers is safe. */
-	private static final byte[] WAKE_BYTE = { 1 };
+	/** Longest wait between attempts to open a selector while none works. */
+	static final long MAX_REOPEN_BACKOFF_NANOS = TimeUnit.SECONDS.toNanos(1);
+
+	private static final VarHandle WRITING;
+
+	static {
+		try {
+			WRITING = MethodHandles.lookup().findVarHandle(WakeSignal.class, "writing", int.class);
+		}
+		catch (ReflectiveOperationException ex) {
+			throw new ExceptionInInitializerError(ex);
+		}
+	}
 
 	private final SleepFlag flag = new SleepFlag();
 
 	private final Pipe pipe;
+
+	private final SelectorOpener opener;
+
+	/** The byte a wake writes, from native memory; used by one writer at a time (see {@link #writing}). */
+	private final ByteBuffer wakeBuffer = ByteBuffer.allocateDirect(1);
+
+	/** 1 while a producer writes {@link #wakeBuffer}; taken with a CAS, released with a plain volatile write. */
+	private volatile int writing;
+
+	/**
+	 * Set once a {@link StackOverflowError} struck inside a pipe write: the channel's write lock may then be held
+	 * for ever, so every later wake uses {@link Selector#wakeup()} (a monitor, which the JVM releases on any
+	 * exception) and the sink is closed on a thread of its own.
+	 */
+	private volatile boolean pipeSuspect;
 
 	/** Reactor-owned buffer to empty the pipe into. */
 	private final ByteBuffer drainBuffer = ByteBuffer.allocateDirect(64);
@@ -68,11 +121,26 @@ final class WakeSignal implements AutoCloseable {
 	/** Reactor-owned: consecutive premature empty selects. */
 	private int prematureSelects;
 
-	/** Replaced when rebuilt; volatile because producers read it on the fallback path. */
+	/**
+	 * The selector, or {@code null} while none can be opened (the reactor then parks). Replaced when rebuilt;
+	 * volatile because producers read it.
+	 */
 	private volatile Selector selector;
 
-	WakeSignal(String queueName) {
+	/** The reactor thread while it parks for want of a selector; producers unpark it. */
+	private volatile Thread parkedReactor;
+
+	/** Reactor-owned: when to try opening a selector again, and the back-off after that. */
+	private long reopenAtNanos;
+
+	private long reopenBackoffNanos;
+
+	private volatile boolean closed;
+
+	WakeSignal(String queueName, SelectorOpener opener) {
 		this.queueName = queueName;
+		this.opener = opener;
+		this.wakeBuffer.put(0, (byte) 1);
 		try {
 			this.pipe = Pipe.open();
 			this.pipe.sink().configureBlocking(false);
@@ -85,8 +153,14 @@ final class WakeSignal implements AutoCloseable {
 	}
 
 	private Selector openSelector() throws IOException {
-		Selector created = Selector.open();
-		this.pipe.source().register(created, SelectionKey.OP_READ);
+		Selector created = this.opener.open();
+		try {
+			this.pipe.source().register(created, SelectionKey.OP_READ);
+		}
+		catch (IOException | RuntimeException ex) {
+			closeQuietly(created);
+			throw ex;
+		}
 		return created;
 	}
 
@@ -94,7 +168,7 @@ final class WakeSignal implements AutoCloseable {
 
 	/**
 	 * Wakes the reactor if it announced it is going to sleep and no other producer has woken it since.
-	 * Never blocks; lock-free (one volatile read when the reactor is busy).
+	 * Never blocks; lock-free (one volatile read when the reactor is busy); allocates nothing.
 	 * @return whether this call issued the wake-up
 	 */
 	boolean wakeIfSleeping() {
@@ -107,12 +181,45 @@ final class WakeSignal implements AutoCloseable {
 
 	private void write() {
 		this.wakeups.increment();
+		Thread parked = this.parkedReactor;
+		if (parked != null) {
+			LockSupport.unpark(parked);
+		}
+		if (this.pipeSuspect) {
+			wakeSelectorDirectly();
+			return;
+		}
+		if (!WRITING.compareAndSet(this, 0, 1)) {
+			return; // another producer is writing a byte now, after this sleep was announced: it wakes it
+		}
 		try {
+			this.wakeBuffer.clear();
 			// Non-blocking: returns 0 if the pipe is full, which already means a wake-up is pending.
-			this.pipe.sink().write(ByteBuffer.wrap(WAKE_BYTE));
+			this.pipe.sink().write(this.wakeBuffer);
+		}
+		catch (StackOverflowError ex) {
+			// The JDK's write lock may be left held (its unlock is a call that can overflow too): never touch the
+			// pipe's sink again. Field writes only here: nothing that could overflow once more.
+			this.pipeSuspect = true;
+			throw ex;
 		}
 		catch (IOException | RuntimeException ex) {
-			this.selector.wakeup();
+			wakeSelectorDirectly();
+		}
+		finally {
+			this.writing = 0; // a volatile field write, not a call: it cannot overflow
+		}
+	}
+
+	private void wakeSelectorDirectly() {
+		Selector current = this.selector;
+		if (current != null && !this.closed) {
+			try {
+				current.wakeup();
+			}
+			catch (RuntimeException ignored) {
+				// closed meanwhile: nothing left to wake
+			}
 		}
 	}
 
@@ -135,12 +242,19 @@ final class WakeSignal implements AutoCloseable {
 	 * the re-check after announcing the sleep finds work. Clears the reactor thread's interrupt status (an
 	 * interrupted thread's {@code select} would return at once). Counts premature empty returns (the JDK's epoll
 	 * spin bug) and rebuilds the selector after {@link #SPIN_THRESHOLD} in a row, or at once if {@code select}
-	 * throws. Reactor thread only.
+	 * throws. Without a working selector it parks instead. Reactor thread only; never throws.
 	 * @param timeoutNanos how long to sleep at most; {@code <= 0} does not sleep
 	 * @param workPending the re-check (R2): whether there is work, or another reason not to sleep
-	 * @throws IllegalStateException if the selector failed and could not be rebuilt
 	 */
 	void sleep(long timeoutNanos, BooleanSupplier workPending) {
+		Selector current = this.selector;
+		if (current == null) {
+			current = retryOpening();
+		}
+		if (current == null) {
+			park(timeoutNanos, workPending);
+			return;
+		}
 		this.flag.announceSleep(); // R1
 		if (timeoutNanos <= 0 || workPending.getAsBoolean()) { // R2
 			this.flag.awake();
@@ -149,12 +263,12 @@ final class WakeSignal implements AutoCloseable {
 		long start = System.nanoTime(); // the selector's real behaviour, whatever the queue's clock says
 		int ready;
 		try {
-			ready = select(timeoutNanos); // R3
+			ready = select(current, timeoutNanos); // R3
 		}
-		catch (IOException ex) {
+		catch (IOException | RuntimeException ex) {
 			this.flag.awake();
 			LOG.log(System.Logger.Level.WARNING, "Selector of queue '" + this.queueName + "' failed; rebuilding it", ex);
-			rebuildSelector();
+			rebuildSelector(current);
 			return;
 		}
 		boolean woken = this.flag.awake(); // R4
@@ -164,7 +278,7 @@ final class WakeSignal implements AutoCloseable {
 			if (++this.prematureSelects >= SPIN_THRESHOLD) {
 				LOG.log(System.Logger.Level.WARNING, "Selector of queue '" + this.queueName + "' returned early "
 						+ this.prematureSelects + " times in a row (JDK epoll bug); rebuilding it");
-				rebuildSelector();
+				rebuildSelector(current);
 			}
 		}
 		else {
@@ -176,8 +290,7 @@ final class WakeSignal implements AutoCloseable {
 	 * Step R3: waits in the selector until a wake byte arrives or the timeout passes, then empties the pipe.
 	 * @return the number of ready keys {@code select} reported (0 on timeout, interrupt or a premature return)
 	 */
-	private int select(long timeoutNanos) throws IOException {
-		Selector current = this.selector;
+	private int select(Selector current, long timeoutNanos) throws IOException {
 		long millis = Math.max(1, TimeUnit.NANOSECONDS.toMillis(timeoutNanos + 999_999));
 		int ready = current.select(millis);
 		if (ready > 0) {
@@ -196,26 +309,61 @@ final class WakeSignal implements AutoCloseable {
 		while (read == this.drainBuffer.capacity());
 	}
 
+	/** The same protocol as {@link #sleep}, parking instead of selecting: producers unpark the parked reactor. */
+	private void park(long timeoutNanos, BooleanSupplier workPending) {
+		Thread me = Thread.currentThread();
+		this.parkedReactor = me;
+		this.flag.announceSleep(); // R1
+		if (timeoutNanos > 0 && !workPending.getAsBoolean()) { // R2
+			long untilRetry = Math.max(1, this.reopenAtNanos - System.nanoTime());
+			LockSupport.parkNanos(this, Math.min(timeoutNanos, untilRetry)); // R3
+		}
+		this.flag.awake(); // R4
+		this.parkedReactor = null;
+		Thread.interrupted();
+	}
+
 	/**
-	 * Replaces the selector with a new one watching the same pipe, after the JDK's epoll spin bug or an
-	 * {@link IOException} from {@code select}. Counted in {@link #rebuilds()}.
+	 * Replaces a failing selector: opens a new one first, then swaps it in and closes the old one. If none can
+	 * be opened, the reactor parks until a retry succeeds.
 	 */
-	private void rebuildSelector() {
+	private void rebuildSelector(Selector failed) {
 		this.prematureSelects = 0;
-		Selector old = this.selector;
+		Selector replacement;
 		try {
-			old.close();
+			replacement = openSelector();
 		}
-		catch (IOException ignored) {
-			// the old selector is abandoned either way
+		catch (IOException | RuntimeException ex) {
+			this.selector = null;
+			closeQuietly(failed);
+			this.reopenBackoffNanos = TimeUnit.MILLISECONDS.toNanos(1);
+			this.reopenAtNanos = System.nanoTime() + this.reopenBackoffNanos;
+			LOG.log(System.Logger.Level.ERROR, "Could not open a new selector for queue '" + this.queueName
+					+ "'; the reactor parks between tasks until one opens (retrying, up to once a second)", ex);
+			return;
 		}
-		try {
-			this.selector = openSelector();
-		}
-		catch (IOException ex) {
-			throw new IllegalStateException("Could not rebuild the selector of queue '" + this.queueName + "'", ex);
-		}
+		this.selector = replacement;
+		closeQuietly(failed);
 		this.rebuilds.incrementAndGet();
+	}
+
+	/** While no selector works: tries to open one when the back-off has passed. */
+	private Selector retryOpening() {
+		if (System.nanoTime() - this.reopenAtNanos < 0) {
+			return null;
+		}
+		try {
+			Selector opened = openSelector();
+			this.selector = opened;
+			this.rebuilds.incrementAndGet();
+			LOG.log(System.Logger.Level.INFO, "Queue ''{0}'' has a working selector again", this.queueName);
+			return opened;
+		}
+		catch (IOException | RuntimeException ex) {
+			this.reopenBackoffNanos = Math.min(MAX_REOPEN_BACKOFF_NANOS, this.reopenBackoffNanos * 2);
+			this.reopenAtNanos = System.nanoTime() + this.reopenBackoffNanos;
+			return null;
+		}
 	}
 
 	/** Selectors rebuilt so far. Any thread. */
@@ -230,9 +378,21 @@ final class WakeSignal implements AutoCloseable {
 
 	@Override
 	public void close() {
-		closeQuietly(this.selector);
+		this.closed = true;
+		Selector current = this.selector;
+		if (current != null) {
+			closeQuietly(current);
+		}
 		closeQuietly(this.pipe.source());
-		closeQuietly(this.pipe.sink());
+		if (this.pipeSuspect) {
+			// Closing waits for the write lock, which a dead producer may hold for ever: never on the closer.
+			Thread closer = new Thread(() -> closeQuietly(this.pipe.sink()), this.queueName + "-pipe-closer");
+			closer.setDaemon(true);
+			closer.start();
+		}
+		else {
+			closeQuietly(this.pipe.sink());
+		}
 	}
 
 	private static void closeQuietly(AutoCloseable closeable) {

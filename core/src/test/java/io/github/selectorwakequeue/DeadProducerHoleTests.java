@@ -1,10 +1,9 @@
 package io.github.selectorwakequeue;
 
-import java.lang.reflect.Field;
-import java.lang.reflect.Method;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 
@@ -17,17 +16,21 @@ import static org.junit.jupiter.api.Assertions.assertTimeoutPreemptively;
 
 /**
  * The documented window, made deterministic: a producer that "dies" between claiming a ring slot and
- * filling it is simulated by claiming slots directly (the ring's producer-index CAS) and raising the
- * queue's died-in-offer flag, as {@code offer} does when a {@link StackOverflowError} escapes it. The
- * reactor skips such holes after the grace period, a burst of them costs one grace period rather than
- * one each, and {@code close} does not spin forever on one.
+ * filling it is simulated by claiming a slot and recording the death, as {@code offer} does when a
+ * {@link StackOverflowError} escapes it after the claim. The reactor skips such holes after the grace period,
+ * a burst of them costs one grace period rather than one each, and {@code close} does not spin forever on one.
+ * A producer that is only slow is never skipped unless a producer died, and if its slot was skipped its store
+ * fails, so it learns that its task was not accepted.
  */
 class DeadProducerHoleTests {
 
 	private SelectorWakeQueue queue;
 
+	private final QueueTestSupport.ManualClock clock = new QueueTestSupport.ManualClock();
+
 	@AfterEach
 	void close() {
+		this.clock.release();
 		QueueTestSupport.closeQuietly(this.queue);
 	}
 
@@ -96,28 +99,64 @@ class DeadProducerHoleTests {
 		});
 	}
 
-	/** Does what a producer dying between the ring's claim and store leaves behind. */
-	static void claimSlotAndDie(SelectorWakeQueue queue) throws ReflectiveOperationException {
-		TaskRing ring = queue.ring();
-		Method cas = findMethod(ring.getClass(), "casProducerIndex", long.class, long.class);
-		cas.setAccessible(true);
-		long index = ring.currentProducerIndex();
-		assertThat((boolean) cas.invoke(ring, index, index + 1)).as("claimed slot %d", index).isTrue();
-		Field died = TaskRing.class.getDeclaredField("producerDiedInOffer");
-		died.setAccessible(true);
-		died.setBoolean(ring, true);
+	@Test
+	void aSlowLiveProducerIsNeverPluggedWhenNoProducerDied() {
+		assertTimeoutPreemptively(Duration.ofSeconds(20), () -> {
+			this.queue = SelectorWakeQueue.builder().name("slow-producer").nanoClock(this.clock).build();
+			this.queue.start();
+			TaskRing ring = this.queue.ring();
+			List<Integer> ran = new CopyOnWriteArrayList<>();
+			long slow = ring.claim();
+			for (int i = 1; i <= 10; i++) {
+				int number = i;
+				this.queue.execute(() -> ran.add(number));
+			}
+			// the reactor rechecks the hole every millisecond: however much time passes, it keeps waiting for the
+			// live producer (the clock moves a grace period at each look)
+			await().during(Duration.ofMillis(300)).atMost(Duration.ofSeconds(5)).until(() -> {
+				this.clock.advance(TaskRing.HOLE_GRACE_NANOS);
+				return ran.isEmpty();
+			});
+			assertThat(ring.store(slow, (Runnable) () -> ran.add(0))).as("the late store is accepted").isTrue();
+			await().atMost(Duration.ofSeconds(5)).until(() -> ran.size() == 11);
+			assertThat(ran).containsExactly(0, 1, 2, 3, 4, 5, 6, 7, 8, 9, 10);
+			assertThat(this.queue.stats().tasksLost()).isZero();
+		});
 	}
 
-	private static Method findMethod(Class<?> type, String name, Class<?>... parameters) throws NoSuchMethodException {
-		for (Class<?> current = type; current != null; current = current.getSuperclass()) {
-			try {
-				return current.getDeclaredMethod(name, parameters);
+	@Test
+	void aLiveProducerWhoseSlotWasPluggedLearnsThatItsTaskWasNotAccepted() {
+		assertTimeoutPreemptively(Duration.ofSeconds(20), () -> {
+			this.queue = SelectorWakeQueue.builder().name("plugged-producer").nanoClock(this.clock).build();
+			this.queue.start();
+			TaskRing ring = this.queue.ring();
+			List<Integer> ran = new CopyOnWriteArrayList<>();
+			long slow = ring.claim();
+			claimSlotAndDie(this.queue);
+			for (int i = 1; i <= 10; i++) {
+				int number = i;
+				this.queue.execute(() -> ran.add(number));
 			}
-			catch (NoSuchMethodException ex) {
-				// look further up
-			}
-		}
-		throw new NoSuchMethodException(name);
+			// one producer died, so one hole may be plugged: the first one, which is the live producer's (the clock
+			// moves a grace period at each look, whenever the reactor began to watch the hole)
+			await().atMost(Duration.ofSeconds(5)).until(() -> {
+				this.clock.advance(TaskRing.HOLE_GRACE_NANOS);
+				return this.queue.stats().tasksLost() == 1;
+			});
+			assertThat(ran).as("the dead producer's hole still holds the rest back").isEmpty();
+			assertThat(ring.store(slow, (Runnable) () -> ran.add(0))).as("the plugged producer's store fails").isFalse();
+			// its plug is given back, and the dead producer's hole is plugged in turn
+			await().atMost(Duration.ofSeconds(5)).until(() -> ran.size() == 10);
+			assertThat(ran).containsExactly(1, 2, 3, 4, 5, 6, 7, 8, 9, 10);
+			assertThat(this.queue.stats().tasksLost()).isEqualTo(1);
+		});
+	}
+
+	/** Does what a producer dying between the ring's claim and store leaves behind, and reports it. */
+	static void claimSlotAndDie(SelectorWakeQueue queue) {
+		TaskRing ring = queue.ring();
+		assertThat(ring.claim()).as("claimed a slot").isNotNegative();
+		ring.recordDeath();
 	}
 
 }

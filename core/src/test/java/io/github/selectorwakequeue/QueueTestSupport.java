@@ -4,9 +4,12 @@ import java.time.Duration;
 import java.util.Arrays;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.function.LongSupplier;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
+import static org.junit.jupiter.api.Assertions.assertTimeoutPreemptively;
 
 /** Helpers shared by the core tests. */
 final class QueueTestSupport {
@@ -64,11 +67,39 @@ final class QueueTestSupport {
 		}
 	}
 
-	/** Closes the queue if it was created; for {@code @AfterEach}. */
+	/** Closes the queue if it was created, failing the test if that takes more than 30 s; for {@code @AfterEach}. */
 	static void closeQuietly(SelectorWakeQueue queue) {
 		if (queue != null) {
-			queue.close(Duration.ofSeconds(5));
+			assertTimeoutPreemptively(Duration.ofSeconds(30), () -> queue.close(Duration.ofSeconds(5)), "close()");
 		}
+	}
+
+	/**
+	 * A clock for tests of time rules: frozen until moved by {@link #advance(long)}; after {@link #release()} it
+	 * also follows real time, so that a queue left with a time rule pending can still close.
+	 */
+	static final class ManualClock implements LongSupplier {
+
+		private final AtomicLong manual = new AtomicLong();
+
+		private volatile long releasedAt;
+
+		@Override
+		public long getAsLong() {
+			long released = this.releasedAt;
+			return this.manual.get() + ((released != 0) ? System.nanoTime() - released : 0);
+		}
+
+		void advance(long nanos) {
+			this.manual.addAndGet(nanos);
+		}
+
+		void release() {
+			if (this.releasedAt == 0) {
+				this.releasedAt = System.nanoTime();
+			}
+		}
+
 	}
 
 }

@@ -2,10 +2,12 @@ package io.github.selectorwakequeue;
 
 import java.time.Duration;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 
 import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.EnumSource;
 
@@ -67,6 +69,86 @@ class ReentrancyTests {
 			await().atMost(Duration.ofSeconds(5)).untilAsserted(() -> assertThat(
 					this.queue.stats().callerRuns() + this.queue.stats().dispatched()).isEqualTo(TASKS + 2L));
 		});
+	}
+
+	@Test
+	void aChainOfInlineRunsFromTheReactorOnAFullQueueKeepsAConstantStackDepth() {
+		assertTimeoutPreemptively(Duration.ofSeconds(60), () -> {
+			this.queue = SelectorWakeQueue.builder().name("chain").capacity(16).build();
+			this.queue.start();
+			int chain = 100_000;
+			AtomicInteger ran = new AtomicInteger();
+			AtomicInteger outOfOrder = new AtomicInteger();
+			AtomicInteger deepest = new AtomicInteger();
+			CountDownLatch done = new CountDownLatch(1);
+			this.queue.execute(() -> {
+				// fill the queue from the reactor: every execute below finds it full and runs inline
+				CountDownLatch hold = new CountDownLatch(1);
+				while (this.queue.offer(() -> awaitQuietly(hold))) {
+					// fill
+				}
+				this.queue.execute(new ChainLink(0, chain, ran, outOfOrder, deepest, done));
+				hold.countDown();
+			});
+			assertThat(done.await(50, TimeUnit.SECONDS)).as("the chain completed").isTrue();
+			assertThat(ran.get()).isEqualTo(chain);
+			assertThat(outOfOrder.get()).isZero();
+			assertThat(this.queue.stats().failed()).isZero();
+			assertThat(deepest.get()).as("stack depth of the deepest link").isLessThan(200);
+		});
+	}
+
+	/** Runs, then executes the next link: on a full queue, on the reactor, each link runs inline. */
+	private final class ChainLink implements Runnable {
+
+		private final int index;
+
+		private final int length;
+
+		private final AtomicInteger ran;
+
+		private final AtomicInteger outOfOrder;
+
+		private final AtomicInteger deepest;
+
+		private final CountDownLatch done;
+
+		ChainLink(int index, int length, AtomicInteger ran, AtomicInteger outOfOrder, AtomicInteger deepest,
+				CountDownLatch done) {
+			this.index = index;
+			this.length = length;
+			this.ran = ran;
+			this.outOfOrder = outOfOrder;
+			this.deepest = deepest;
+			this.done = done;
+		}
+
+		@Override
+		public void run() {
+			if (this.ran.getAndIncrement() != this.index) {
+				this.outOfOrder.incrementAndGet();
+			}
+			if (this.index % 1000 == 0) {
+				this.deepest.accumulateAndGet(Thread.currentThread().getStackTrace().length, Math::max);
+			}
+			if (this.index + 1 < this.length) {
+				ReentrancyTests.this.queue.execute(new ChainLink(this.index + 1, this.length, this.ran, this.outOfOrder,
+						this.deepest, this.done));
+			}
+			else {
+				this.done.countDown();
+			}
+		}
+
+	}
+
+	private static void awaitQuietly(CountDownLatch latch) {
+		try {
+			latch.await(30, TimeUnit.SECONDS);
+		}
+		catch (InterruptedException ex) {
+			Thread.currentThread().interrupt();
+		}
 	}
 
 }

@@ -9,6 +9,7 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatNoException;
 import static org.junit.jupiter.api.Assertions.assertTimeoutPreemptively;
 
 /**
@@ -91,6 +92,29 @@ class TaskFailureTests {
 			assertThat(ran.get()).isEqualTo(10);
 			assertThat(this.queue.stats().failed()).isEqualTo(10);
 			assertThat(this.queue.stats().reactorRestarts()).isZero();
+		});
+	}
+
+	@Test
+	void anErrorHandlerRethrowingTheSameExceptionNeitherRestartsTheReactorNorEscapesCallerRuns() {
+		assertTimeoutPreemptively(Duration.ofSeconds(10), () -> {
+			this.queue = SelectorWakeQueue.builder().name("rethrowing-handler").capacity(2).errorHandler((task, error) -> {
+				throw (RuntimeException) error;
+			}).build();
+			this.queue.start();
+			AtomicInteger ran = new AtomicInteger();
+			for (int i = 0; i < 10; i++) {
+				this.queue.execute(new Thrower(new IllegalArgumentException("boom " + i)));
+				this.queue.execute(ran::incrementAndGet);
+			}
+			QueueTestSupport.awaitDrained(this.queue, Duration.ofSeconds(5));
+			assertThat(ran.get()).isEqualTo(10);
+			assertThat(this.queue.stats().failed()).isEqualTo(10);
+			assertThat(this.queue.stats().reactorRestarts()).isZero();
+			// caller-runs after close runs the task on this thread: the same handler must not make execute throw
+			this.queue.close(Duration.ofSeconds(5));
+			assertThatNoException().isThrownBy(() -> this.queue.execute(new Thrower(new IllegalStateException("late"))));
+			assertThat(this.queue.stats().failed()).isEqualTo(11);
 		});
 	}
 

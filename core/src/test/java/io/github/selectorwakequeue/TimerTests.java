@@ -1,6 +1,10 @@
 package io.github.selectorwakequeue;
 
+import java.lang.ref.WeakReference;
 import java.time.Duration;
+import java.time.temporal.ChronoUnit;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
@@ -9,8 +13,11 @@ import java.util.concurrent.atomic.AtomicInteger;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
 import static org.junit.jupiter.api.Assertions.assertTimeoutPreemptively;
 
 /**
@@ -114,6 +121,92 @@ class TimerTests {
 			assertThat(timer.cancel()).as("close already cancelled it").isFalse();
 			assertThat(runs.get()).isZero();
 		});
+	}
+
+	@ParameterizedTest
+	@ValueSource(longs = { 0, 100 })
+	void aTimerDueBehindAStuckTimerDoesNotRunAfterCloseReturned(long closeTimeoutMillis) {
+		assertTimeoutPreemptively(Duration.ofSeconds(20), () -> {
+			CountDownLatch stuck = new CountDownLatch(1);
+			CountDownLatch release = new CountDownLatch(1);
+			AtomicInteger laterRuns = new AtomicInteger();
+			Thread reactor = this.queue.reactorThread().orElseThrow();
+			this.queue.schedule(Duration.ZERO, () -> {
+				stuck.countDown();
+				awaitQuietly(release);
+			});
+			this.queue.schedule(Duration.ZERO, laterRuns::incrementAndGet);
+			assertThat(stuck.await(10, TimeUnit.SECONDS)).isTrue();
+			this.queue.close(Duration.ofMillis(closeTimeoutMillis));
+			release.countDown();
+			reactor.join(10_000);
+			assertThat(reactor.isAlive()).isFalse();
+			assertThat(laterRuns.get()).as("timer runs after close() returned").isZero();
+		});
+	}
+
+	@Test
+	void closeWithZeroTimeoutWhileATaskRunsRunsNoTimerAfterItReturned() {
+		assertTimeoutPreemptively(Duration.ofSeconds(20), () -> {
+			CountDownLatch busy = new CountDownLatch(1);
+			CountDownLatch release = new CountDownLatch(1);
+			AtomicInteger timerRuns = new AtomicInteger();
+			Thread reactor = this.queue.reactorThread().orElseThrow();
+			this.queue.execute(() -> {
+				busy.countDown();
+				awaitQuietly(release);
+			});
+			assertThat(busy.await(10, TimeUnit.SECONDS)).isTrue();
+			this.queue.schedule(Duration.ZERO, timerRuns::incrementAndGet);
+			this.queue.close(Duration.ZERO);
+			release.countDown();
+			reactor.join(10_000);
+			assertThat(reactor.isAlive()).isFalse();
+			assertThat(timerRuns.get()).as("timer runs after close() returned").isZero();
+		});
+	}
+
+	@Test
+	void aForeverDelayDoesNotStarveOtherTimers() {
+		assertTimeoutPreemptively(Duration.ofSeconds(20), () -> {
+			CountDownLatch soon = new CountDownLatch(1);
+			this.queue.schedule(Duration.ofNanos(Long.MAX_VALUE), () -> {
+			});
+			this.queue.schedule(ChronoUnit.FOREVER.getDuration(), () -> {
+			});
+			this.queue.schedule(Duration.ofMillis(10), soon::countDown);
+			assertThat(soon.await(10, TimeUnit.SECONDS)).as("the 10 ms timer ran").isTrue();
+		});
+	}
+
+	@Test
+	void cancelledTimersDoNotKeepWhatTheyCaptureUntilTheirDeadline() {
+		assertTimeoutPreemptively(Duration.ofSeconds(60), () -> {
+			int timers = 10_000;
+			List<WeakReference<byte[]>> captured = new ArrayList<>(timers);
+			// a live timer ahead of them: the cancelled ones never reach the head of the deadline heap
+			this.queue.schedule(Duration.ofMinutes(30), () -> {
+			});
+			for (int i = 0; i < timers; i++) {
+				byte[] payload = new byte[1024];
+				captured.add(new WeakReference<>(payload));
+				this.queue.schedule(Duration.ofHours(1), () -> payload[0]++).cancel();
+			}
+			QueueTestSupport.awaitDrained(this.queue, Duration.ofSeconds(10));
+			await().atMost(Duration.ofSeconds(30)).pollInterval(Duration.ofMillis(200)).until(() -> {
+				System.gc();
+				return captured.stream().allMatch((reference) -> reference.get() == null);
+			});
+		});
+	}
+
+	private static void awaitQuietly(CountDownLatch latch) {
+		try {
+			latch.await(30, TimeUnit.SECONDS);
+		}
+		catch (InterruptedException ex) {
+			Thread.currentThread().interrupt();
+		}
 	}
 
 }

@@ -1,5 +1,6 @@
 package io.github.selectorwakequeue;
 
+import java.lang.management.ManagementFactory;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -141,6 +142,34 @@ class WakeupCoalescingTests {
 			assertThat(TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - start)).isLessThan(500);
 			assertThat(signal.isOpen()).isTrue();
 		});
+	}
+
+	@Test
+	void wakingASleepingReactorAllocatesNothingOnTheProducer() {
+		assertTimeoutPreemptively(Duration.ofSeconds(60), () -> {
+			com.sun.management.ThreadMXBean threads = (com.sun.management.ThreadMXBean) ManagementFactory.getThreadMXBean();
+			AtomicLong ran = new AtomicLong();
+			Runnable task = ran::incrementAndGet;
+			long measurementOverhead = allocatedAround(threads, () -> {
+			});
+			long allocated = 0;
+			long wakes = 0;
+			for (int i = 0; i < 300; i++) {
+				QueueTestSupport.awaitReactorInSelect(this.queue);
+				long wakeupsBefore = this.queue.stats().wakeups();
+				allocated += allocatedAround(threads, () -> this.queue.offer(task)) - measurementOverhead;
+				wakes += this.queue.stats().wakeups() - wakeupsBefore;
+				QueueTestSupport.awaitDrained(this.queue, Duration.ofSeconds(5));
+			}
+			assertThat(wakes).as("offers that woke the reactor").isGreaterThan(100);
+			assertThat(allocated).as("bytes allocated by %d offers, %d of them wake-ups", 300, wakes).isLessThanOrEqualTo(0);
+		});
+	}
+
+	private static long allocatedAround(com.sun.management.ThreadMXBean threads, Runnable action) {
+		long before = threads.getCurrentThreadAllocatedBytes();
+		action.run();
+		return threads.getCurrentThreadAllocatedBytes() - before;
 	}
 
 }

@@ -116,6 +116,24 @@ class SelectorWakeQueueEventMulticasterTests {
 	}
 
 	@Test
+	void aListenerChainRepublishingIntoAFullQueueFromTheReactorRunsAtConstantStackDepth() {
+		this.runner.withPropertyValues("selector-wake-queue.capacity=16").run((context) -> {
+			Recorder recorder = context.getBean(Recorder.class);
+			SelectorWakeQueue queue = context.getBean(SelectorWakeQueue.class);
+			int chain = 100_000;
+			recorder.chainDone = new CountDownLatch(1);
+			assertTimeoutPreemptively(TIMEOUT, () -> {
+				context.publishEvent(new FillThenChain(chain));
+				assertThat(recorder.chainDone.await(TIMEOUT.toSeconds(), TimeUnit.SECONDS)).isTrue();
+			});
+			assertThat(recorder.chainOutOfOrder).hasValue(0);
+			assertThat(recorder.chainDelivered).hasValue(chain);
+			assertThat(recorder.deepestChainLink).hasValueLessThan(400);
+			assertThat(queue.stats().failed()).isZero();
+		});
+	}
+
+	@Test
 	void rejectedEventIsDeliveredOnThePublishersThreadAsSpringDoes() {
 		this.runner.withPropertyValues("selector-wake-queue.capacity=2", "selector-wake-queue.overflow-policy=reject")
 			.run((context) -> {
@@ -256,6 +274,12 @@ class SelectorWakeQueueEventMulticasterTests {
 	record Blocker() {
 	}
 
+	record FillThenChain(int length) {
+	}
+
+	record ChainLink(int index, int length) {
+	}
+
 	record Traced(String id) {
 	}
 
@@ -388,6 +412,40 @@ class SelectorWakeQueueEventMulticasterTests {
 				this.fanOutOffReactor.incrementAndGet();
 			}
 			this.fanOutDone.countDown();
+		}
+
+		volatile CountDownLatch chainDone = new CountDownLatch(0);
+
+		final AtomicInteger chainDelivered = new AtomicInteger();
+
+		final AtomicInteger chainOutOfOrder = new AtomicInteger();
+
+		final AtomicInteger deepestChainLink = new AtomicInteger();
+
+		@EventListener
+		void fillThenChain(FillThenChain event) {
+			// fill the queue from the reactor, so that every publish below finds it full and runs inline
+			while (this.queue.offer(() -> {
+			})) {
+				// fill
+			}
+			this.publisher.publishEvent(new ChainLink(0, event.length()));
+		}
+
+		@EventListener
+		void chainLink(ChainLink event) {
+			if (this.chainDelivered.getAndIncrement() != event.index()) {
+				this.chainOutOfOrder.incrementAndGet();
+			}
+			if (event.index() % 1000 == 0) {
+				this.deepestChainLink.accumulateAndGet(Thread.currentThread().getStackTrace().length, Math::max);
+			}
+			if (event.index() + 1 < event.length()) {
+				this.publisher.publishEvent(new ChainLink(event.index() + 1, event.length()));
+			}
+			else {
+				this.chainDone.countDown();
+			}
 		}
 
 		@EventListener

@@ -1,0 +1,164 @@
+package io.github.selectorwakequeue;
+
+import java.time.Duration;
+import java.util.Objects;
+import java.util.concurrent.ConcurrentLinkedQueue;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicInteger;
+
+/**
+ * A serial lane of a {@link SelectorWakeQueue}: the parts of {@link FanOut}s addressed to it run one at a time, in
+ * the order the queue accepted the fan-outs. Lanes of the same queue are independent: a slow or stuck lane delays
+ * only itself.
+ *
+ * <ul>
+ * <li><b>On the reactor</b> (the usual case): a quick lane's part runs inline on the reactor thread as soon as the
+ * reactor reaches its fan-out, with no hand-off and no extra wake-up.</li>
+ * <li><b>On a worker</b>: a lane whose measured cost per part exceeds the queue's slow threshold (three timed parts
+ * in a row) moves off the reactor. The reactor appends its parts to the lane's backlog and a worker thread runs
+ * them, in order; once its cost stays below half the threshold (sixteen parts in a row) and its backlog is empty,
+ * it runs on the reactor again.</li>
+ * <li><b>Stuck</b>: a part that runs on the reactor for longer than the stuck threshold is left running on its
+ * thread, and a fresh reactor thread carries on with everything else (the rest of that fan-out first). The lane
+ * stays on a worker until that part returns and its backlog is done.</li>
+ * </ul>
+ * A lane's backlog holds at most the queue's lane limit: a lane that falls that far behind holds the reactor back
+ * (it stops taking tasks until the lane has room again), so the queue fills and its overflow policy applies to
+ * new submissions, and nothing accepted is reordered or dropped.
+ *
+ * <p>Get one with {@link SelectorWakeQueue#lane(String)}. Thread-safe; {@link #stats()} never blocks.
+ */
+public final class Lane {
+
+	/** Where a lane's parts run now. */
+	public enum Mode {
+
+		/** Inline on the reactor thread. */
+		ON_REACTOR,
+
+		/** On a worker thread, because it is slow, or was stuck and is catching up. */
+		ON_WORKER,
+
+		/** A part has been running on its own thread for longer than the stuck threshold. */
+		STUCK
+
+	}
+
+	private final String name;
+
+	private final LaneRuntime runtime;
+
+	/** Parts waiting while the lane is off the reactor. Appended by the reactor; polled by the lane's runner. */
+	final ConcurrentLinkedQueue<LanePart> backlog = new ConcurrentLinkedQueue<>();
+
+	/** Parts in {@link #backlog}. */
+	final AtomicInteger depth = new AtomicInteger();
+
+	/**
+	 * Off the reactor: the reactor appends instead of running inline. Written by the reactor (or by the monitor at
+	 * a hand-off, while the reactor thread is stuck); read by the reactor.
+	 */
+	volatile boolean detached;
+
+	/** A worker runs (or is about to run) the backlog. Set by whoever schedules one, cleared by the worker. */
+	final AtomicBoolean workerActive = new AtomicBoolean();
+
+	/** The measured cost says this lane is slow: the reactor detaches it, a worker attaches it back. */
+	volatile boolean slow;
+
+	/** Smoothed cost of a part, in nanoseconds; written by whoever runs the lane (one at a time). */
+	volatile long costNanos;
+
+	/** Timed parts in a row above the slow threshold before a lane leaves the reactor. */
+	static final int SLOW_AFTER = 3;
+
+	/** Parts in a row below half the slow threshold before a slow lane may come back to the reactor. */
+	static final int QUICK_AFTER = 16;
+
+	/** Whether the first part, which is not judged, has been timed. Written by whoever runs the lane. */
+	boolean warmedUp;
+
+	/** Timed parts in a row on the same side of the threshold. Written by whoever runs the lane. */
+	int streak;
+
+	/** Reactor-owned: parts run inline so far, to choose which to time. */
+	int inlineRuns;
+
+	/** Parts run, wherever. Written by whoever runs the lane (one at a time). */
+	volatile long delivered;
+
+	/** While a part runs off the reactor: its thread, and since when; 0 and {@code null} otherwise. */
+	volatile Thread runningThread;
+
+	volatile long runningSinceNanos;
+
+	/** Set while a part that was handed off (stuck) is running. */
+	volatile boolean stuck;
+
+	/** 1 while a worker is between checking the queue state and taking a part (close waits this out). */
+	volatile boolean polling;
+
+	Lane(String name, LaneRuntime runtime) {
+		this.name = Objects.requireNonNull(name, "name");
+		this.runtime = runtime;
+	}
+
+	/**
+	 * @return the lane's name: a metric tag and a label in health details, so keep it bounded and free of data
+	 */
+	public String name() {
+		return this.name;
+	}
+
+	/**
+	 * A snapshot of the lane. Lock-free; any thread.
+	 * @return the lane's mode, backlog, progress and, while a part runs off the reactor, its thread
+	 */
+	public LaneStats stats() {
+		long now = this.runtime.clock.nanoTime();
+		Thread thread = this.runningThread;
+		long since = this.runningSinceNanos;
+		LanePart head = this.backlog.peek();
+		Mode mode = this.stuck ? Mode.STUCK : (this.detached ? Mode.ON_WORKER : Mode.ON_REACTOR);
+		return new LaneStats(this.name, mode, this.depth.get(), this.delivered,
+				Duration.ofNanos((head != null) ? Math.max(0, now - head.enqueuedAtNanos()) : 0),
+				Duration.ofNanos((thread != null && since != 0) ? Math.max(0, now - since) : 0), thread,
+				Duration.ofNanos(this.costNanos));
+	}
+
+	/**
+	 * Records the cost of one part and moves the lane on or off the reactor accordingly. A lane turns slow after
+	 * {@link #SLOW_AFTER} timed parts in a row above the slow threshold, and quick again after {@link #QUICK_AFTER}
+	 * parts in a row below half of it: one part that happened to be preempted, or that paid for class loading (the
+	 * first part of a lane is not judged at all), does not move a lane.
+	 */
+	void recordCost(long nanos, boolean onReactor) {
+		if (!this.warmedUp) {
+			this.warmedUp = true;
+			return;
+		}
+		long previous = this.costNanos;
+		this.costNanos = (previous == 0) ? nanos : (3 * previous + nanos) / 4;
+		long threshold = this.runtime.slowThresholdNanos;
+		if (onReactor) {
+			this.streak = (nanos > threshold) ? this.streak + 1 : 0;
+			if (this.streak >= SLOW_AFTER) {
+				this.slow = true;
+				this.streak = 0;
+			}
+		}
+		else if (this.slow) {
+			this.streak = (nanos < threshold / 2) ? this.streak + 1 : 0;
+			if (this.streak >= QUICK_AFTER) {
+				this.slow = false;
+				this.streak = 0;
+			}
+		}
+	}
+
+	@Override
+	public String toString() {
+		return "Lane[" + this.name + "]";
+	}
+
+}

@@ -1,0 +1,169 @@
+package io.github.selectorwakequeue;
+
+import java.lang.invoke.MethodHandle;
+import java.lang.invoke.MethodHandles;
+import java.lang.invoke.MethodType;
+import java.util.concurrent.LinkedBlockingQueue;
+import java.util.concurrent.RejectedExecutionException;
+import java.util.concurrent.ThreadFactory;
+import java.util.concurrent.ThreadPoolExecutor;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+
+/**
+ * The threads that run lanes detached from the reactor: at most the configured number at once, created on demand
+ * and retired after 30 s idle. A lane is run by one worker at a time (its {@code workerActive} flag), which runs up
+ * to {@link LaneRuntime#WORKER_BATCH} parts and then, if more wait, queues the lane again behind the others, so one
+ * busy lane cannot keep a worker from the rest. When every worker is busy, scheduled lanes wait their turn (a lane
+ * whose parts are stuck holds one worker).
+ *
+ * <p>Which threads: platform daemon threads before JDK 24, virtual threads from JDK 24 on. Workers run listeners
+ * that block (that is why they left the reactor), which is what virtual threads are for, but before JDK 24 a virtual
+ * thread blocking inside {@code synchronized} pins its carrier, and a few listeners stuck that way (JDBC drivers,
+ * HTTP clients) could stall every virtual thread of the application on a small machine (JEP 491 removed that in
+ * JDK 24). The worker limit applies either way.
+ *
+ * <p>Scheduling is called by the reactor only (and by the thread that was handed off); the executor's queue is
+ * fed by that one thread, so its lock is never contended by producers.
+ */
+final class LaneWorkers {
+
+	private static final System.Logger LOG = System.getLogger(SelectorWakeQueue.class.getName());
+
+	private final ThreadPoolExecutor executor;
+
+	private LaneRuntime runtime;
+
+	LaneWorkers(String queueName, int limit) {
+		this.executor = new ThreadPoolExecutor(limit, limit, 30, TimeUnit.SECONDS, new LinkedBlockingQueue<>(),
+				threadFactory(queueName + "-lane-worker-"));
+		this.executor.allowCoreThreadTimeOut(true);
+	}
+
+	void attach(LaneRuntime runtime) {
+		this.runtime = runtime;
+	}
+
+	/** Gives the lane to a worker; its {@code workerActive} flag is already set by the caller. */
+	void schedule(Lane lane) {
+		try {
+			this.executor.execute(() -> run(lane));
+		}
+		catch (RejectedExecutionException ex) {
+			// shut down: the queue is closed and close() takes what waits in the backlog
+			lane.workerActive.set(false);
+		}
+	}
+
+	/**
+	 * On a thread that was the reactor and was handed off while it ran a part of this lane: the part has returned;
+	 * finish it, then run the lane's backlog here as its worker.
+	 */
+	void runHandedOff(Lane lane) {
+		long since = lane.runningSinceNanos;
+		long now = this.runtime.clock.nanoTime();
+		lane.stuck = false;
+		lane.runningThread = null;
+		lane.runningSinceNanos = 0;
+		lane.delivered = lane.delivered + 1;
+		if (since != 0) {
+			lane.recordCost(now - since, false);
+		}
+		run(lane);
+	}
+
+	/** A worker's turn at a lane: a batch of parts, then either more turns or going idle. */
+	private void run(Lane lane) {
+		while (true) {
+			int batch = LaneRuntime.WORKER_BATCH;
+			LanePart part;
+			while (batch-- > 0 && (part = take(lane)) != null) {
+				runPart(lane, part);
+			}
+			if (this.runtime.state.isTerminated()) {
+				lane.workerActive.set(false);
+				return;
+			}
+			if (batch < 0 && lane.depth.get() > 0) {
+				schedule(lane); // more waits: let other lanes have this thread first
+				return;
+			}
+			lane.workerActive.set(false);
+			// The reactor appends, then checks workerActive: re-check the backlog after letting go.
+			if (lane.depth.get() == 0 || !lane.workerActive.compareAndSet(false, true)) {
+				if (!this.runtime.state.isRunning()) {
+					this.runtime.wakeReactor(); // closing: the reactor waits for idle lanes
+				}
+				return;
+			}
+		}
+	}
+
+	/** Takes the next part, unless the queue is terminated (close takes the backlog then). */
+	private LanePart take(Lane lane) {
+		lane.polling = true; // volatile write, then the state read: a Dekker pair with the closer
+		try {
+			if (this.runtime.state.isTerminated()) {
+				return null;
+			}
+			LanePart part = lane.backlog.poll();
+			if (part != null && lane.depth.decrementAndGet() == this.runtime.maxBacklog / 2) {
+				this.runtime.wakeReactor(); // a reactor held back by this full lane may go on
+			}
+			return part;
+		}
+		finally {
+			lane.polling = false;
+		}
+	}
+
+	private void runPart(Lane lane, LanePart part) {
+		Clock clock = this.runtime.clock;
+		long start = clock.nanoTime();
+		lane.runningSinceNanos = start;
+		lane.runningThread = Thread.currentThread();
+		this.runtime.runner.runPart(part.fanOut(), part.index());
+		long end = clock.nanoTime();
+		lane.runningThread = null;
+		lane.runningSinceNanos = 0;
+		lane.delivered = lane.delivered + 1;
+		lane.recordCost(end - start, false);
+	}
+
+	/** Lets running parts finish; takes no new lanes. */
+	void shutdown() {
+		this.executor.shutdown();
+	}
+
+	private static ThreadFactory threadFactory(String prefix) {
+		ThreadFactory virtual = (Runtime.version().feature() >= 24) ? virtualThreadFactory(prefix) : null;
+		if (virtual != null) {
+			return virtual;
+		}
+		AtomicInteger count = new AtomicInteger();
+		return (runnable) -> {
+			Thread thread = new Thread(runnable, prefix + count.incrementAndGet());
+			thread.setDaemon(true);
+			return thread;
+		};
+	}
+
+	/** {@code Thread.ofVirtual().name(prefix, 1).factory()}, looked up at run time: core compiles for Java 17. */
+	private static ThreadFactory virtualThreadFactory(String prefix) {
+		try {
+			MethodHandles.Lookup lookup = MethodHandles.publicLookup();
+			Class<?> builderType = Class.forName("java.lang.Thread$Builder$OfVirtual");
+			Object builder = lookup.findStatic(Thread.class, "ofVirtual", MethodType.methodType(builderType)).invoke();
+			MethodHandle name = lookup.findVirtual(builderType, "name",
+					MethodType.methodType(builderType, String.class, long.class));
+			builder = name.invoke(builder, prefix, 1L);
+			MethodHandle factory = lookup.findVirtual(builderType, "factory", MethodType.methodType(ThreadFactory.class));
+			return (ThreadFactory) factory.invoke(builder);
+		}
+		catch (Throwable ex) {
+			LOG.log(System.Logger.Level.DEBUG, "No virtual threads for lane workers; using platform threads", ex);
+			return null;
+		}
+	}
+
+}
