@@ -89,7 +89,7 @@ final class LaneMonitor implements Runnable {
 		LOG.log(System.Logger.Level.WARNING, "Lane ''{0}'' of queue ''{1}'' has run one part for over {2} ms on the "
 				+ "reactor: it keeps thread ''{3}'', and a new reactor thread carries on with everything else",
 				lane.name(), this.queueName, (now - this.watchedSince) / 1_000_000, stuck.getName());
-		this.supervisor.handOff(stuck, lane.name()); // M4
+		this.supervisor.handOff(stuck); // M4
 	}
 
 }

@@ -102,14 +102,14 @@ final class ReactorSupervisor {
 
 	/**
 	 * Launches a new reactor thread while {@code stuck} stays with a lane's part (step M4 of the hand-off protocol
-	 * in {@link LaneDispatcher}); renames the stuck thread after the lane, for thread dumps and health details.
-	 * Called by the lane monitor. Never throws: a failure leaves the reactor dead, to be revived by the next producer.
+	 * in {@link LaneDispatcher}). The stuck thread keeps its name (thread dumps show the listener's frames; the
+	 * lane's stats name the lane). Called by the lane monitor. Never throws: a failure leaves the reactor dead, to
+	 * be revived by the next producer.
 	 */
-	void handOff(Thread stuck, String laneName) {
+	void handOff(Thread stuck) {
 		try {
 			if (launch(stuck, false)) {
 				this.handOffs.incrementAndGet();
-				stuck.setName(this.queueName + " (handed off, lane " + laneName + ")");
 			}
 		}
 		catch (Throwable ex) {

@@ -38,6 +38,20 @@ enum PropertyConstraint {
 	EVENTS_PROPAGATE_CONTEXT("events.propagate-context", "events.propagateContext", "true or false",
 			(properties) -> true),
 
+	LANES_ENABLED("lanes.enabled", "lanes.enabled", "true or false", (properties) -> true),
+
+	LANES_SLOW_THRESHOLD("lanes.slow-threshold", "lanes.slowThreshold", "a positive duration, such as 250us",
+			(properties) -> positive(properties.getLanes().getSlowThreshold())),
+
+	LANES_STUCK_THRESHOLD("lanes.stuck-threshold", "lanes.stuckThreshold", "a positive duration, such as 100ms",
+			(properties) -> positive(properties.getLanes().getStuckThreshold())),
+
+	LANES_WORKERS("lanes.workers", "lanes.workers", "a whole number between 1 and 10000",
+			(properties) -> properties.getLanes().getWorkers() >= 1 && properties.getLanes().getWorkers() <= 10_000),
+
+	LANES_MAX_BACKLOG("lanes.max-backlog", "lanes.maxBacklog", "a whole number of at least 1",
+			(properties) -> properties.getLanes().getMaxBacklog() >= 1),
+
 	HEALTH_STALL_THRESHOLD("health.stall-threshold", "health.stallThreshold", "a positive duration, such as 10s",
 			(properties) -> positive(properties.getHealth().getStallThreshold())),
 

@@ -59,7 +59,10 @@ public final class SelectorWakeQueueAutoConfiguration {
 				.capacity(properties.getCapacity())
 				.overflowPolicy(properties.getOverflowPolicy())
 				.errorHandler(new LoggingTaskErrorHandler(properties.getName()))
-				.taskTimings(timings, properties.getMetrics().getTimingSampleEvery());
+				.taskTimings(timings, properties.getMetrics().getTimingSampleEvery())
+				.lanes(properties.getLanes().isEnabled())
+				.laneThresholds(properties.getLanes().getSlowThreshold(), properties.getLanes().getStuckThreshold(),
+						properties.getLanes().getWorkers(), properties.getLanes().getMaxBacklog());
 			customizers.orderedStream().forEach((customizer) -> customizer.customize(builder));
 			return builder.build();
 		}

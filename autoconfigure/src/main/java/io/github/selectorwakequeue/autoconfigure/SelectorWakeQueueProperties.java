@@ -58,6 +58,8 @@ public class SelectorWakeQueueProperties implements Validator {
 
 	private final Events events = new Events();
 
+	private final Lanes lanes = new Lanes();
+
 	private final Health health = new Health();
 
 	private final Metrics metrics = new Metrics();
@@ -104,6 +106,10 @@ public class SelectorWakeQueueProperties implements Validator {
 
 	public Events getEvents() {
 		return this.events;
+	}
+
+	public Lanes getLanes() {
+		return this.lanes;
 	}
 
 	public Health getHealth() {
@@ -179,6 +185,84 @@ public class SelectorWakeQueueProperties implements Validator {
 
 		public void setPropagateContext(boolean propagateContext) {
 			this.propagateContext = propagateContext;
+		}
+
+	}
+
+	/**
+	 * Listener lanes: each asynchronous listener gets its events in its own lane, in publish order; a slow or stuck
+	 * listener leaves the reactor and delays only itself.
+	 */
+	public static class Lanes {
+
+		/**
+		 * Whether a slow or stuck listener may leave the reactor thread. When false, every listener runs on the
+		 * reactor, one at a time, in order (strict single-thread delivery), however slow.
+		 */
+		private boolean enabled = true;
+
+		/**
+		 * Cost per event above which a listener (three measured events in a row) moves from the reactor to a
+		 * worker thread; it comes back once it stays below half of this and has caught up.
+		 */
+		private Duration slowThreshold = Duration.ofNanos(250_000);
+
+		/**
+		 * How long one listener call may run on the reactor before the reactor leaves it running on its thread and
+		 * a new reactor thread carries on with every other listener and task.
+		 */
+		private Duration stuckThreshold = Duration.ofMillis(100);
+
+		/**
+		 * Most worker threads running slow listeners at once (virtual threads from JDK 24 on, platform threads
+		 * before).
+		 */
+		private int workers = 16;
+
+		/**
+		 * Most events waiting for one slow listener; a listener that far behind holds the reactor back until it
+		 * has room, so the queue fills and the overflow policy applies, instead of events piling up without bound.
+		 */
+		private int maxBacklog = 10_000;
+
+		public boolean isEnabled() {
+			return this.enabled;
+		}
+
+		public void setEnabled(boolean enabled) {
+			this.enabled = enabled;
+		}
+
+		public Duration getSlowThreshold() {
+			return this.slowThreshold;
+		}
+
+		public void setSlowThreshold(Duration slowThreshold) {
+			this.slowThreshold = slowThreshold;
+		}
+
+		public Duration getStuckThreshold() {
+			return this.stuckThreshold;
+		}
+
+		public void setStuckThreshold(Duration stuckThreshold) {
+			this.stuckThreshold = stuckThreshold;
+		}
+
+		public int getWorkers() {
+			return this.workers;
+		}
+
+		public void setWorkers(int workers) {
+			this.workers = workers;
+		}
+
+		public int getMaxBacklog() {
+			return this.maxBacklog;
+		}
+
+		public void setMaxBacklog(int maxBacklog) {
+			this.maxBacklog = maxBacklog;
 		}
 
 	}

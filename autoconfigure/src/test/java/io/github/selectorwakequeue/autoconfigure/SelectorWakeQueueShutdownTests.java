@@ -37,8 +37,10 @@ class SelectorWakeQueueShutdownTests {
 	@Test
 	void eventsQueuedBehindASlowListenerAreAllDeliveredBeforeCloseReturns() {
 		assertTimeoutPreemptively(TIMEOUT, () -> {
+			// Strict single-thread delivery, so that every event is on the reactor: with lanes the stuck listener would
+			// be handed off and its events delivered on its own thread (see the lanes test below).
 			ConfigurableApplicationContext context = run("--selector-wake-queue.shutdown-timeout=60s",
-					"--release-on-close=true");
+					"--release-on-close=true", "--selector-wake-queue.lanes.enabled=false");
 			SlowListener listener = context.getBean(SlowListener.class);
 			SelectorWakeQueue queue = context.getBean(SelectorWakeQueue.class);
 			publishBehindBlockedListener(context, listener);
@@ -58,8 +60,10 @@ class SelectorWakeQueueShutdownTests {
 	@Test
 	void eventsLeftWhenTheShutdownTimeoutPassesAreDeliveredOnTheClosingThread() {
 		assertTimeoutPreemptively(TIMEOUT, () -> {
+			// Strict single-thread delivery: the reactor itself stays stuck in event 0 (with lanes it would be
+			// handed off and the reactor would go on: see the next test).
 			ConfigurableApplicationContext context = run("--selector-wake-queue.shutdown-timeout=100ms",
-					"--release-on-close=false");
+					"--release-on-close=false", "--selector-wake-queue.lanes.enabled=false");
 			SlowListener listener = context.getBean(SlowListener.class);
 			publishBehindBlockedListener(context, listener);
 
@@ -73,6 +77,27 @@ class SelectorWakeQueueShutdownTests {
 			assertThat(listener.allDone.await(TIMEOUT.toSeconds(), TimeUnit.SECONDS)).isTrue();
 			assertThat(listener.deliveredOnReactor).hasValue(1);
 			assertDeliveredExactlyOnce(listener);
+		});
+	}
+
+	@Test
+	void withLanesAStuckListenersLeftoversAreDeliveredOnTheClosingThreadAndNothingIsLost() {
+		assertTimeoutPreemptively(TIMEOUT, () -> {
+			ConfigurableApplicationContext context = run("--selector-wake-queue.shutdown-timeout=300ms",
+					"--release-on-close=false", "--selector-wake-queue.lanes.stuck-threshold=50ms");
+			SlowListener listener = context.getBean(SlowListener.class);
+			SelectorWakeQueue queue = context.getBean(SelectorWakeQueue.class);
+			publishBehindBlockedListener(context, listener);
+
+			context.close();
+
+			// Event 0 is still running on the thread that was handed off; every other event was delivered once,
+			// by the new reactor or a worker before the timeout, or on the closing thread after it.
+			assertThat(listener.delivered).hasValue(EVENTS);
+			listener.release.countDown();
+			assertThat(listener.allDone.await(TIMEOUT.toSeconds(), TimeUnit.SECONDS)).isTrue();
+			assertDeliveredExactlyOnce(listener);
+			assertThat(queue.stats().reactorHandOffs()).isEqualTo(1);
 		});
 	}
 

@@ -2,11 +2,14 @@ package io.github.selectorwakequeue.spring.actuate;
 
 import java.time.Duration;
 import java.util.Arrays;
+import java.util.Comparator;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 
+import io.github.selectorwakequeue.Lane;
+import io.github.selectorwakequeue.LaneStats;
 import io.github.selectorwakequeue.SelectorWakeQueue;
 import io.github.selectorwakequeue.Stats;
 
@@ -24,6 +27,9 @@ import org.jspecify.annotations.Nullable;
  * <li>{@link Condition#DOWN} when the reactor thread is not running;</li>
  * <li>{@link Condition#DOWN} when the task on the reactor has been running longer than the stall threshold
  * (every task behind it waits);</li>
+ * <li>{@link Condition#DOWN} when a listener's lane has been running one event off the reactor for longer than the
+ * stall threshold (a stuck listener: its own events wait, the other lanes go on), naming the listener and showing
+ * its thread;</li>
  * <li>{@link Condition#UP} otherwise.</li>
  * </ol>
  * How long the current task has run comes from {@link Stats#currentTaskRunningFor()}: for most tasks it
@@ -35,6 +41,8 @@ import org.jspecify.annotations.Nullable;
  * is lock-free and safe from any thread.
  */
 final class SelectorWakeQueueDiagnosis {
+
+	private static final Comparator<LaneStats> BY_NAME = Comparator.comparing(LaneStats::name);
 
 	/** How many of the reactor's top stack frames a {@code DOWN} verdict carries. */
 	static final int MAX_STACK_FRAMES = 10;
@@ -68,14 +76,20 @@ final class SelectorWakeQueueDiagnosis {
 
 	private final List<String> stack;
 
+	private final List<LaneStats> lanes;
+
+	private final @Nullable LaneStats stalledLane;
+
 	private SelectorWakeQueueDiagnosis(Stats stats, Condition condition, @Nullable String reason,
-			@Nullable Thread reactor, List<String> stack) {
+			@Nullable Thread reactor, List<String> stack, List<LaneStats> lanes, @Nullable LaneStats stalledLane) {
 		this.stats = stats;
 		this.condition = condition;
 		this.reason = reason;
 		this.reactor = reactor;
 		this.reactorState = (reactor != null) ? reactor.getState() : null;
 		this.stack = stack;
+		this.lanes = lanes;
+		this.stalledLane = stalledLane;
 	}
 
 	/**
@@ -89,21 +103,32 @@ final class SelectorWakeQueueDiagnosis {
 		Objects.requireNonNull(stallThreshold, "stallThreshold");
 		Stats stats = queue.stats();
 		Thread reactor = queue.reactorThread().orElse(null);
+		List<LaneStats> lanes = queue.lanes().stream().map(Lane::stats).sorted(BY_NAME).toList();
 		if (stats.closed()) {
-			return new SelectorWakeQueueDiagnosis(stats, Condition.OUT_OF_SERVICE, "closed", reactor, List.of());
+			return new SelectorWakeQueueDiagnosis(stats, Condition.OUT_OF_SERVICE, "closed", reactor, List.of(), lanes,
+					null);
 		}
 		if (reactor == null) {
-			return new SelectorWakeQueueDiagnosis(stats, Condition.UNKNOWN, "not started", null, List.of());
+			return new SelectorWakeQueueDiagnosis(stats, Condition.UNKNOWN, "not started", null, List.of(), lanes,
+					null);
 		}
 		if (!stats.running()) {
 			return new SelectorWakeQueueDiagnosis(stats, Condition.DOWN, "reactor thread not running", reactor,
-					List.of());
+					List.of(), lanes, null);
 		}
 		if (stats.currentTaskRunningFor().compareTo(stallThreshold) > 0) {
 			return new SelectorWakeQueueDiagnosis(stats, Condition.DOWN,
-					"stalled: a task has run longer than " + stallThreshold, reactor, topFrames(reactor));
+					"stalled: a task has run longer than " + stallThreshold, reactor, topFrames(reactor), lanes, null);
 		}
-		return new SelectorWakeQueueDiagnosis(stats, Condition.UP, null, reactor, List.of());
+		for (LaneStats lane : lanes) {
+			Thread thread = lane.runningThread();
+			if (thread != null && lane.runningFor().compareTo(stallThreshold) > 0) {
+				return new SelectorWakeQueueDiagnosis(stats, Condition.DOWN, "stalled: listener " + lane.name()
+						+ " has run longer than " + stallThreshold + " (other listeners go on)", reactor,
+						topFrames(thread), lanes, lane);
+			}
+		}
+		return new SelectorWakeQueueDiagnosis(stats, Condition.UP, null, reactor, List.of(), lanes, null);
 	}
 
 	private static List<String> topFrames(Thread thread) {
@@ -128,11 +153,19 @@ final class SelectorWakeQueueDiagnosis {
 	}
 
 	/**
-	 * Whether the verdict is {@code DOWN} because a task has run longer than the stall threshold.
-	 * @return {@code true} when stalled
+	 * Whether the verdict is {@code DOWN} because a task on the reactor has run longer than the stall threshold.
+	 * @return {@code true} when the reactor is stalled
 	 */
 	boolean stalled() {
-		return this.condition == Condition.DOWN && this.stats.running();
+		return this.condition == Condition.DOWN && this.stats.running() && this.stalledLane == null;
+	}
+
+	/**
+	 * The lanes of the queue, by name.
+	 * @return a snapshot of each lane
+	 */
+	List<LaneStats> lanes() {
+		return this.lanes;
 	}
 
 	/**
@@ -161,8 +194,24 @@ final class SelectorWakeQueueDiagnosis {
 		details.put("utilization", utilization(this.stats));
 		details.put("oldestTaskAge", this.stats.oldestTaskAge().toString());
 		details.put("reactorRestarts", this.stats.reactorRestarts());
+		if (!this.lanes.isEmpty()) {
+			details.put("lanesOffReactor", this.lanes.stream().filter((lane) -> lane.mode() != Lane.Mode.ON_REACTOR).count());
+		}
 		if (this.reason != null) {
 			details.put("reason", this.reason);
+		}
+		if (this.stalledLane != null) {
+			// The thread that stalled: the reactor that was running the listener when it was handed off, or the
+			// worker running it. Under the same key as a stalled reactor, so that alerts and dashboards see one shape.
+			details.put("stalledListener", this.stalledLane.name());
+			details.put("stalledFor", this.stalledLane.runningFor().toString());
+			Thread thread = this.stalledLane.runningThread();
+			Map<String, Object> stalledThread = new LinkedHashMap<>();
+			stalledThread.put("name", (thread != null) ? thread.getName() : null);
+			stalledThread.put("state", (thread != null) ? String.valueOf(thread.getState()) : null);
+			stalledThread.put("stackTrace", this.stack);
+			details.put("reactorThread", stalledThread);
+			return details;
 		}
 		if (this.condition == Condition.DOWN) {
 			if (stalled()) {

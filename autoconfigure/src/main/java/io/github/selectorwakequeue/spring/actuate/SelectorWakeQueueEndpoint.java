@@ -1,9 +1,11 @@
 package io.github.selectorwakequeue.spring.actuate;
 
 import java.time.Duration;
+import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 
+import io.github.selectorwakequeue.LaneStats;
 import io.github.selectorwakequeue.SelectorWakeQueue;
 import io.github.selectorwakequeue.Stats;
 import io.github.selectorwakequeue.spring.event.EventRoutingStatus;
@@ -24,7 +26,8 @@ import org.springframework.boot.actuate.endpoint.annotation.ReadOperation;
  * {@code reactorRestarts}, {@code selectorRebuilds}, {@code tasksLost}, {@code closed}, {@code oldestTaskAge}, {@code currentTaskRunningFor}; durations
  * as ISO-8601 strings), {@code utilization} (percent), {@code eventRouting} ({@code true}, or a sentence
  * saying why events are not routed), the events counted each way, the reactor thread's {@code name} and
- * {@code state}, and the {@code health} status (the rules of {@link SelectorWakeQueueHealthIndicator}).
+ * {@code state}, {@code reactorHandOffs}, {@code lanes} (per listener: mode, depth, lag, delivered, cost, and the
+ * thread of an event running off the reactor), and the {@code health} status (the rules of {@link SelectorWakeQueueHealthIndicator}).
  *
  * <p>It never includes a task, an event, or the {@code toString()} of any user object: those may hold
  * secrets. Lock-free; it never waits for the reactor.
@@ -69,7 +72,11 @@ public class SelectorWakeQueueEndpoint {
 				stats.callerRuns(), stats.discarded(), stats.failed(), stats.wakeups(), stats.reactorRestarts(),
 				stats.selectorRebuilds(), stats.tasksLost(), stats.oldestTaskAge().toString(), stats.currentTaskRunningFor().toString(),
 				this.queue.overflowPolicy().name(), eventRouting(), events, diagnosis.reactorThread(),
-				diagnosis.condition().name());
+				stats.reactorHandOffs(), lanes(diagnosis), diagnosis.condition().name());
+	}
+
+	private static List<LaneDescriptor> lanes(SelectorWakeQueueDiagnosis diagnosis) {
+		return diagnosis.lanes().stream().map(LaneDescriptor::of).toList();
 	}
 
 	private Object eventRouting() {
@@ -109,6 +116,8 @@ public class SelectorWakeQueueEndpoint {
 	 * @param eventRouting {@code true}, or a sentence saying why events are not routed
 	 * @param events events delivered each way, or {@code null} when events are not routed by this starter
 	 * @param reactorThread the reactor thread's {@code name} and {@code state}, or {@code null} before start
+	 * @param reactorHandOffs reactor threads started while the previous one stayed with a stuck listener
+	 * @param lanes the listeners' lanes, by name
 	 * @param health the verdict of the health rules
 	 */
 	public record QueueDescriptor(String name, boolean running, boolean closed, int size, int capacity,
@@ -116,7 +125,32 @@ public class SelectorWakeQueueEndpoint {
 			long failed, long wakeups, long reactorRestarts, long selectorRebuilds, long tasksLost,
 			String oldestTaskAge, String currentTaskRunningFor,
 			String overflowPolicy, Object eventRouting, @Nullable EventCounts events,
-			@Nullable Map<String, Object> reactorThread, String health) implements OperationResponseBody {
+			@Nullable Map<String, Object> reactorThread, long reactorHandOffs, List<LaneDescriptor> lanes,
+			String health) implements OperationResponseBody {
+	}
+
+	/**
+	 * One listener's lane.
+	 *
+	 * @param listener the lane's name: the listener, as {@code Bean.method(Event)}
+	 * @param mode {@code ON_REACTOR}, {@code ON_WORKER} or {@code STUCK}
+	 * @param depth events waiting for it
+	 * @param lag how long the oldest of them has waited, ISO-8601
+	 * @param delivered events it has received through its lane
+	 * @param cost its smoothed cost per event, ISO-8601
+	 * @param runningFor how long its current event has been running off the reactor, ISO-8601
+	 * @param thread the thread running it off the reactor, or {@code null}
+	 */
+	public record LaneDescriptor(String listener, String mode, int depth, String lag, long delivered, String cost,
+			String runningFor, @Nullable String thread) {
+
+		static LaneDescriptor of(LaneStats lane) {
+			Thread thread = lane.runningThread();
+			return new LaneDescriptor(lane.name(), lane.mode().name(), lane.depth(), lane.lag().toString(),
+					lane.delivered(), lane.cost().toString(), lane.runningFor().toString(),
+					(thread != null) ? thread.getName() : null);
+		}
+
 	}
 
 	/**

@@ -2,6 +2,8 @@ package io.github.selectorwakequeue.spring.event;
 
 import java.util.ArrayDeque;
 
+import io.github.selectorwakequeue.FanOut;
+import io.github.selectorwakequeue.Lane;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -10,11 +12,14 @@ import org.springframework.context.ApplicationListener;
 import org.springframework.context.PayloadApplicationEvent;
 
 /**
- * One event on its way to the listeners that run on the reactor thread: the task the multicaster queues per
- * event. Each listener runs even if an earlier one threw; failures are reported together when all have run.
- * Created only by {@link EventRouter}.
+ * One event on its way to the listeners that run off the publisher's thread: the task the multicaster queues per
+ * event. A {@link FanOut} with one part per listener: on the reactor each listener gets the event in its own
+ * {@link Lane}, so every listener sees events in publish order and a slow or stuck one delays only itself. Run as
+ * a whole (a full queue's caller-runs, a closed queue, leftovers at close), each listener runs in order on the
+ * calling thread, even if an earlier one threw; failures are then reported together when all have run. Created
+ * only by {@link EventRouter}.
  */
-final class EventDelivery implements Runnable {
+final class EventDelivery implements FanOut {
 
 	private static final Logger logger = LoggerFactory.getLogger(EventDelivery.class);
 
@@ -27,14 +32,37 @@ final class EventDelivery implements Runnable {
 
 	private final ApplicationListener<?>[] listeners;
 
+	private final Lane[] lanes;
+
 	private final Object context;
 
-	EventDelivery(EventRouter router, ApplicationEvent event,
-			ApplicationListener<?>[] listeners, Object context) {
+	EventDelivery(EventRouter router, ApplicationEvent event, ApplicationListener<?>[] listeners, Lane[] lanes,
+			Object context) {
 		this.router = router;
 		this.event = event;
 		this.listeners = listeners;
+		this.lanes = lanes;
 		this.context = context;
+	}
+
+	@Override
+	public int parts() {
+		return this.listeners.length;
+	}
+
+	@Override
+	public Lane lane(int index) {
+		return this.lanes[index];
+	}
+
+	/**
+	 * Delivers the event to one listener, with the publisher's context restored.
+	 * @throws ListenerFailedException if the listener threw and no {@code ErrorHandler} took it; the queue logs
+	 * and counts it
+	 */
+	@Override
+	public void runPart(int index) {
+		this.router.deliverTo(this.event, this.listeners[index], this.context);
 	}
 
 	/**
@@ -86,6 +114,20 @@ final class EventDelivery implements Runnable {
 	@Override
 	public String toString() {
 		return "delivery of " + describe(this.event) + " to " + this.listeners.length + " listener(s)";
+	}
+
+	/**
+	 * Delivers one part that a closing queue returned (a listener's event still waiting in its lane), on the
+	 * calling thread. Never throws: a failure is logged.
+	 */
+	void deliverPartOnCurrentThread(int index) {
+		try {
+			runPart(index);
+		}
+		catch (Throwable ex) {
+			logger.error("Delivering {} to listener {} on thread '{}' failed", describe(this.event),
+					this.listeners[index], Thread.currentThread().getName(), ex);
+		}
 	}
 
 	static String describe(ApplicationEvent event) {

@@ -8,6 +8,8 @@ import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.atomic.AtomicReference;
 import java.util.function.Supplier;
 
+import io.github.selectorwakequeue.Lane;
+import io.github.selectorwakequeue.LanePart;
 import io.github.selectorwakequeue.SelectorWakeQueue;
 import io.github.selectorwakequeue.spring.event.EventContextPropagation.Scope;
 import io.github.selectorwakequeue.spring.event.EventDelivery.ListenerFailedException;
@@ -17,6 +19,7 @@ import org.slf4j.LoggerFactory;
 import org.springframework.beans.factory.ObjectProvider;
 import org.springframework.context.ApplicationEvent;
 import org.springframework.context.ApplicationListener;
+import org.springframework.context.event.ApplicationListenerMethodAdapter;
 import org.springframework.core.ResolvableType;
 import org.springframework.util.ClassUtils;
 import org.springframework.util.ErrorHandler;
@@ -24,7 +27,8 @@ import org.springframework.util.ErrorHandler;
 /**
  * Delivers one event to its already resolved, ordered listeners by the starter's rules (see
  * {@link SelectorWakeQueueEventMulticaster}): the listeners that may run asynchronously as one task on the
- * {@link SelectorWakeQueue}'s reactor, the others on the publisher's thread. Shared by every multicaster that
+ * {@link SelectorWakeQueue}'s reactor, each in its own {@link Lane} (one lane per listener, named after it), the
+ * others on the publisher's thread. Shared by every multicaster that
  * routes through the queue. Collaborators are resolved at the first event, without a lock.
  *
  * <p>Exceptions: on the publisher's thread they propagate to the caller of {@code publishEvent}, as with
@@ -37,6 +41,10 @@ public final class EventRouter {
 	private static final Logger logger = LoggerFactory.getLogger(EventRouter.class);
 
 	private static final ApplicationListener<?>[] NO_LISTENERS = {};
+
+	private static final Lane[] NO_LANES = {};
+
+	private final ListenerLanes lanes = new ListenerLanes();
 
 	private final ObjectProvider<SelectorWakeQueue> queue;
 
@@ -91,14 +99,37 @@ public final class EventRouter {
 	public EventRoute route(ApplicationEvent event, ResolvableType type, Collection<ApplicationListener<?>> listeners) {
 		Collaborators resolved = collaborators();
 		if (resolved.queue == null || resolved.synchronousEvents.test(event, type)) {
-			return new EventRoute(NO_LISTENERS, listeners.toArray(NO_LISTENERS));
+			return new EventRoute(NO_LISTENERS, NO_LANES, listeners.toArray(NO_LISTENERS));
 		}
 		List<ApplicationListener<?>> onReactor = new ArrayList<>(listeners.size());
 		List<ApplicationListener<?>> onPublisher = new ArrayList<>();
 		for (ApplicationListener<?> listener : listeners) {
 			(resolved.synchronousEvents.requiresPublisherThread(listener) ? onPublisher : onReactor).add(listener);
 		}
-		return new EventRoute(onReactor.toArray(NO_LISTENERS), onPublisher.toArray(NO_LISTENERS));
+		Lane[] lanes = new Lane[onReactor.size()];
+		for (int i = 0; i < lanes.length; i++) {
+			lanes[i] = this.lanes.laneOf(onReactor.get(i), resolved.queue);
+		}
+		return new EventRoute(onReactor.toArray(NO_LISTENERS), lanes, onPublisher.toArray(NO_LISTENERS));
+	}
+
+	/**
+	 * Creates the lanes of the {@code @EventListener} methods that may run off the publisher's thread, so that
+	 * their meters exist from the start; other listeners get theirs at their first event. Called once the
+	 * context is refreshed.
+	 * @param listeners every listener of the multicaster
+	 */
+	public void prepareLanes(Collection<ApplicationListener<?>> listeners) {
+		Collaborators resolved = collaborators();
+		if (resolved.queue == null) {
+			return;
+		}
+		for (ApplicationListener<?> listener : listeners) {
+			if (listener instanceof ApplicationListenerMethodAdapter
+					&& !resolved.synchronousEvents.requiresPublisherThread(listener)) {
+				this.lanes.laneOf(listener, resolved.queue);
+			}
+		}
 	}
 
 	/**
@@ -112,8 +143,8 @@ public final class EventRouter {
 		Collaborators resolved = collaborators();
 		boolean queued = false;
 		if (route.onReactor().length != 0) {
-			queued = submit(new EventDelivery(this, event, route.onReactor(), resolved.context.capture()),
-					resolved.queue);
+			queued = submit(new EventDelivery(this, event, route.onReactor(), route.lanes(),
+					resolved.context.capture()), resolved.queue);
 		}
 		if (queued) {
 			resolved.status.countAsync();
@@ -160,6 +191,10 @@ public final class EventRouter {
 			delivery.deliverOnCurrentThread();
 			return true;
 		}
+		if (task instanceof LanePart part && part.fanOut() instanceof EventDelivery delivery) {
+			delivery.deliverPartOnCurrentThread(part.index());
+			return true;
+		}
 		return false;
 	}
 
@@ -188,6 +223,27 @@ public final class EventRouter {
 			if (failure != null) {
 				throw failure;
 			}
+		}
+		finally {
+			if (scope != null) {
+				scope.close();
+			}
+		}
+	}
+
+	/**
+	 * Delivers the event to one listener, in its lane: with the publisher's context restored, and a failure
+	 * handed to the user's {@link ErrorHandler} if there is one.
+	 * @throws ListenerFailedException if the listener failed and no {@link ErrorHandler} took the failure
+	 */
+	void deliverTo(ApplicationEvent event, ApplicationListener<?> listener, Object context) {
+		Collaborators resolved = this.collaborators.get();
+		Scope scope = (context != null) ? resolved.context().restore(context) : null;
+		try {
+			invokeReporting(listener, event, resolved.errorHandler);
+		}
+		catch (Throwable ex) {
+			throw new ListenerFailedException(listener, event, ex);
 		}
 		finally {
 			if (scope != null) {
@@ -247,15 +303,22 @@ public final class EventRouter {
 
 		private final ApplicationListener<?>[] onReactor;
 
+		private final Lane[] lanes;
+
 		private final ApplicationListener<?>[] onPublisher;
 
-		EventRoute(ApplicationListener<?>[] onReactor, ApplicationListener<?>[] onPublisher) {
+		EventRoute(ApplicationListener<?>[] onReactor, Lane[] lanes, ApplicationListener<?>[] onPublisher) {
 			this.onReactor = onReactor;
+			this.lanes = lanes;
 			this.onPublisher = onPublisher;
 		}
 
 		ApplicationListener<?>[] onReactor() {
 			return this.onReactor;
+		}
+
+		Lane[] lanes() {
+			return this.lanes;
 		}
 
 		ApplicationListener<?>[] onPublisher() {

@@ -12,9 +12,12 @@ import org.springframework.beans.factory.BeanFactory;
 import org.springframework.beans.factory.NoSuchBeanDefinitionException;
 import org.springframework.beans.factory.ObjectProvider;
 import org.springframework.beans.factory.config.ConfigurableBeanFactory;
+import org.springframework.context.ApplicationContext;
+import org.springframework.context.ApplicationContextAware;
 import org.springframework.context.ApplicationEvent;
 import org.springframework.context.ApplicationListener;
 import org.springframework.context.PayloadApplicationEvent;
+import org.springframework.context.event.ContextRefreshedEvent;
 import org.springframework.context.event.SimpleApplicationEventMulticaster;
 import org.springframework.core.ResolvableType;
 import org.springframework.util.ClassUtils;
@@ -51,7 +54,8 @@ import org.springframework.util.ErrorHandler;
  * one map lookup, one task object, one lock-free offer and, with context-propagation, one context capture.
  * Thread-safe; {@link #multicastEvent} never blocks.
  */
-public final class SelectorWakeQueueEventMulticaster extends SimpleApplicationEventMulticaster {
+public final class SelectorWakeQueueEventMulticaster extends SimpleApplicationEventMulticaster
+		implements ApplicationContextAware {
 
 	private final EventRouter router;
 
@@ -67,6 +71,8 @@ public final class SelectorWakeQueueEventMulticaster extends SimpleApplicationEv
 	private ClassLoader classLoader;
 
 	private ConfigurableBeanFactory beanFactory;
+
+	private ApplicationContext context;
 
 	/**
 	 * Creates the multicaster. Nothing is resolved until the first event: the bean is created early in the
@@ -91,6 +97,11 @@ public final class SelectorWakeQueueEventMulticaster extends SimpleApplicationEv
 	}
 
 	@Override
+	public void setApplicationContext(ApplicationContext applicationContext) {
+		this.context = applicationContext;
+	}
+
+	@Override
 	public void setBeanFactory(BeanFactory beanFactory) {
 		super.setBeanFactory(beanFactory);
 		this.beanFactory = (ConfigurableBeanFactory) beanFactory;
@@ -100,6 +111,9 @@ public final class SelectorWakeQueueEventMulticaster extends SimpleApplicationEv
 	public void multicastEvent(ApplicationEvent event, ResolvableType eventType) {
 		ResolvableType type = (eventType != null) ? eventType : ResolvableType.forInstance(event);
 		this.router.multicast(event, route(event, type));
+		if (event instanceof ContextRefreshedEvent refreshed && refreshed.getApplicationContext() == this.context) {
+			this.router.prepareLanes(getApplicationListeners());
+		}
 	}
 
 	/**

@@ -5,6 +5,7 @@ import java.util.Objects;
 import java.util.concurrent.TimeUnit;
 import java.util.function.ToDoubleFunction;
 
+import io.github.selectorwakequeue.Lane;
 import io.github.selectorwakequeue.SelectorWakeQueue;
 import io.github.selectorwakequeue.Stats;
 import io.github.selectorwakequeue.TaskTimings;
@@ -13,6 +14,7 @@ import io.micrometer.core.instrument.FunctionCounter;
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Tags;
+import io.micrometer.core.instrument.TimeGauge;
 import io.micrometer.core.instrument.Timer;
 import io.micrometer.core.instrument.binder.MeterBinder;
 import org.jspecify.annotations.Nullable;
@@ -38,7 +40,19 @@ import org.jspecify.annotations.Nullable;
  * <tr><td>{@code wakequeue.execution}</td><td>timer, sampled</td><td>run time of a task</td></tr>
  * <tr><td>{@code wakequeue.events}</td><td>function counter, tag {@code mode} = {@code async},
  * {@code sync}</td><td>application events delivered on the reactor / on the publisher's thread</td></tr>
+ * <tr><td>{@code wakequeue.reactor.handoffs}</td><td>function counter</td><td>reactor threads started to carry on
+ * while the previous one stayed with a stuck listener</td></tr>
+ * <tr><td>{@code wakequeue.lane.depth}</td><td>gauge, events, tag {@code listener}</td><td>events waiting for a
+ * listener that runs off the reactor</td></tr>
+ * <tr><td>{@code wakequeue.lane.lag}</td><td>time gauge, tag {@code listener}</td><td>how long the oldest of them
+ * has waited</td></tr>
+ * <tr><td>{@code wakequeue.lane.delivered}</td><td>function counter, tag {@code listener}</td><td>events the
+ * listener has received through its lane</td></tr>
+ * <tr><td>{@code wakequeue.lane.offreactor}</td><td>gauge, tag {@code listener}</td><td>0 on the reactor, 1 on a
+ * worker, 2 stuck</td></tr>
  * </table>
+ * The {@code listener} tag is the lane's name ({@code Bean.method(Event)}): one value per listener of the
+ * application. Lane meters appear as lanes are created (at start-up for the listeners known then).
  *
  * <p><b>Cost.</b> Counters and gauges read the queue's own counters ({@link FunctionCounter} and
  * {@link Gauge} over {@link SelectorWakeQueue#stats()}) when the registry is read: the hot path pays nothing
@@ -111,6 +125,12 @@ public final class SelectorWakeQueueMetrics implements MeterBinder {
 			.baseUnit("rebuilds")
 			.tags(tags)
 			.register(registry);
+		FunctionCounter.builder("wakequeue.reactor.handoffs", this.queue, (queue) -> queue.stats().reactorHandOffs())
+			.description("Reactor threads started to carry on while the previous one stayed with a stuck listener")
+			.baseUnit("handoffs")
+			.tags(tags)
+			.register(registry);
+		this.queue.observeLanes((lane) -> bindLane(registry, tags, lane));
 		if (this.routing != null) {
 			bindEvents(registry, tags, "async", this.routing, EventRoutingStatus::asyncCount);
 			bindEvents(registry, tags, "sync", this.routing, EventRoutingStatus::syncCount);
@@ -135,6 +155,28 @@ public final class SelectorWakeQueueMetrics implements MeterBinder {
 			.baseUnit(TASKS_UNIT)
 			.tags(tags)
 			.tag("outcome", outcome)
+			.register(registry);
+	}
+
+	private static void bindLane(MeterRegistry registry, Tags tags, Lane lane) {
+		Tags laneTags = tags.and("listener", lane.name());
+		Gauge.builder("wakequeue.lane.depth", lane, (l) -> l.stats().depth())
+			.description("Events waiting for a listener that runs off the reactor")
+			.baseUnit("events")
+			.tags(laneTags)
+			.register(registry);
+		TimeGauge.builder("wakequeue.lane.lag", lane, TimeUnit.NANOSECONDS, (l) -> l.stats().lag().toNanos())
+			.description("How long the oldest event waiting for the listener has waited")
+			.tags(laneTags)
+			.register(registry);
+		FunctionCounter.builder("wakequeue.lane.delivered", lane, (l) -> l.stats().delivered())
+			.description("Events the listener has received through its lane")
+			.baseUnit("events")
+			.tags(laneTags)
+			.register(registry);
+		Gauge.builder("wakequeue.lane.offreactor", lane, (l) -> l.stats().mode().ordinal())
+			.description("Where the listener runs: 0 on the reactor, 1 on a worker, 2 stuck")
+			.tags(laneTags)
 			.register(registry);
 	}
 

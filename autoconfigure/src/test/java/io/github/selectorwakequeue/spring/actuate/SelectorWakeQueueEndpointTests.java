@@ -39,7 +39,8 @@ class SelectorWakeQueueEndpointTests {
 		// Not started: no reactor thread yet, and the actuator leaves null fields out of its JSON.
 		assertThat(body).containsOnlyKeys("name", "running", "closed", "size", "capacity", "utilization", "enqueued",
 				"dispatched", "rejected", "callerRuns", "discarded", "failed", "wakeups", "reactorRestarts",
-				"selectorRebuilds", "tasksLost", "oldestTaskAge", "currentTaskRunningFor", "overflowPolicy", "eventRouting", "health");
+				"selectorRebuilds", "tasksLost", "oldestTaskAge", "currentTaskRunningFor", "overflowPolicy", "eventRouting", "reactorHandOffs", "lanes",
+				"health");
 		assertThat(body).containsEntry("name", "described")
 			.containsEntry("running", false)
 			.containsEntry("size", 2)

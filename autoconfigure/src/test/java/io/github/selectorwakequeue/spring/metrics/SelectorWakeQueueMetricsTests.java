@@ -200,7 +200,7 @@ class SelectorWakeQueueMetricsTests {
 		TaskTimingsRelay relay = new TaskTimingsRelay();
 		this.queue = SelectorWakeQueue.builder().name("tagged").taskTimings(relay, 64).build();
 		new SelectorWakeQueueMetrics(this.queue, new EventRoutingStatus("not yet"), relay).bindTo(this.registry);
-		assertThat(this.registry.getMeters()).hasSize(16);
+		assertThat(this.registry.getMeters()).hasSize(17);
 		for (Meter meter : this.registry.getMeters()) {
 			assertThat(meter.getId().getName()).startsWith("wakequeue.");
 			assertThat(meter.getId().getTag("name")).isEqualTo("tagged");
