@@ -17,6 +17,7 @@ import org.junit.jupiter.api.MethodOrderer;
 import org.junit.jupiter.api.Order;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestMethodOrder;
+import org.junit.jupiter.api.condition.EnabledIf;
 import org.openqa.selenium.By;
 import org.openqa.selenium.OutputType;
 import org.openqa.selenium.WebElement;
@@ -37,7 +38,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 import static org.junit.jupiter.api.Assertions.assertTimeoutPreemptively;
 import static org.junit.jupiter.api.Assertions.assertTrue;
-import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 /**
  * The dashboard at {@code /} in a real browser: Debian's headless Chromium driven through ChromeDriver. The page
@@ -54,7 +54,12 @@ import static org.junit.jupiter.api.Assumptions.assumeTrue;
 @SpringBootTest(webEnvironment = WebEnvironment.RANDOM_PORT)
 @ActiveProfiles("test") // stall threshold 300 ms
 @TestMethodOrder(MethodOrderer.OrderAnnotation.class)
+@EnabledIf(value = "browserInstalledOrRequired", disabledReason = DashboardBrowserTests.MISSING)
 class DashboardBrowserTests {
+
+	static final String MISSING = "needs Chromium and ChromeDriver (/usr/bin/chromium, /usr/bin/chromedriver, or "
+			+ "-Dbrowser.chromium / -Dbrowser.chromedriver): apt-get install -y chromium chromium-driver; "
+			+ "-Dbrowser.required=true fails instead of skipping";
 
 	private static final Path CHROMIUM = Path.of(System.getProperty("browser.chromium", "/usr/bin/chromium"));
 
@@ -74,17 +79,19 @@ class DashboardBrowserTests {
 	@LocalServerPort
 	private int port;
 
+	/** Skips the class (before any context starts) without a browser, unless one is required. */
+	static boolean browserInstalledOrRequired() {
+		return browserInstalled() || Boolean.getBoolean("browser.required");
+	}
+
+	private static boolean browserInstalled() {
+		return Files.isExecutable(CHROMIUM) && Files.isExecutable(CHROMEDRIVER);
+	}
+
 	@BeforeAll
 	static void startBrowser() throws IOException {
-		boolean installed = Files.isExecutable(CHROMIUM) && Files.isExecutable(CHROMEDRIVER);
-		String missing = "the dashboard test needs " + CHROMIUM + " and " + CHROMEDRIVER
-				+ "; install them with: apt-get install -y chromium chromium-driver";
-		if (Boolean.getBoolean("browser.required")) {
-			assertTrue(installed, missing + " (required by -Dbrowser.required=true)");
-		}
-		else {
-			assumeTrue(installed, missing + " (skipped; -Dbrowser.required=true fails instead)");
-		}
+		assertTrue(browserInstalled(), "-Dbrowser.required=true, but " + CHROMIUM + " or " + CHROMEDRIVER
+				+ " is missing: apt-get install -y chromium chromium-driver");
 		profile = Files.createTempDirectory("dashboard-chromium");
 		ChromeOptions options = new ChromeOptions();
 		options.setBinary(CHROMIUM.toFile());
