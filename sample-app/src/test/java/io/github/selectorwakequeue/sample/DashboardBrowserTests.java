@@ -70,7 +70,7 @@ class DashboardBrowserTests {
 
 	private static final Duration UPDATE = Duration.ofSeconds(10);
 
-	private static final int STALL_SECONDS = 5;
+	private static final int STALL_SECONDS = 7;
 
 	private static Path profile;
 
