@@ -18,7 +18,7 @@ class TryItLog implements ApplicationListener<WebServerInitializedEvent> {
 	private static final Logger logger = LoggerFactory.getLogger(TryItLog.class);
 
 	private static final String TRY_IT = """
-			Try the selector-wake-queue sample (pid {pid}):
+			Try the selector-wake-queue sample (pid {pid}), live dashboard at {base}/ :
 			  curl -s -X POST '{base}/tasks?count=1000'
 			  curl -s -X POST '{base}/orders?item=book&quantity=2'
 			  curl -s -X POST '{base}/burst?events=20000&threads=4'

@@ -1,0 +1,269 @@
+// Live dashboard of the sample's queue. Polls once a second, no libraries: counters and health from
+// /actuator/wakequeue and the health group /actuator/health/dashboard (answers 200 even when DOWN, so a stall
+// does not show as a failed request), sampled timers from /actuator/metrics. Rates are deltas between polls.
+'use strict';
+
+const HISTORY = 60; // points per chart: one minute
+const COLORS = ['#2563eb', '#dc2626', '#9333ea'];
+
+/** A small line chart on a canvas: the last HISTORY values of one or more series, scaled to their peak. */
+class Sparkline {
+	constructor(canvas) {
+		this.canvas = canvas;
+		this.series = canvas.dataset.series.split(',').map((label) => ({ label, points: [] }));
+	}
+
+	push(values) {
+		values.forEach((value, i) => {
+			const points = this.series[i].points;
+			points.push(Number.isFinite(value) ? value : 0);
+			if (points.length > HISTORY) {
+				points.shift();
+			}
+		});
+		// Exposed for people and tests alike: the newest values and the peak in the window.
+		this.canvas.dataset.last = values.map(format).join(',');
+		this.canvas.dataset.peak = String(this.peak());
+		this.draw();
+	}
+
+	peak() {
+		return Math.max(0, ...this.series.flatMap((s) => s.points));
+	}
+
+	draw() {
+		const ratio = window.devicePixelRatio || 1;
+		const width = this.canvas.clientWidth;
+		const height = this.canvas.clientHeight;
+		this.canvas.width = Math.round(width * ratio);
+		this.canvas.height = Math.round(height * ratio);
+		const g = this.canvas.getContext('2d');
+		g.scale(ratio, ratio);
+		g.clearRect(0, 0, width, height);
+		const top = 14;
+		const bottom = height - 2;
+		const max = niceCeiling(this.peak());
+		g.strokeStyle = '#e5e7eb';
+		g.lineWidth = 1;
+		[top, (top + bottom) / 2, bottom].forEach((y) => {
+			g.beginPath();
+			g.moveTo(0, Math.round(y) + 0.5);
+			g.lineTo(width, Math.round(y) + 0.5);
+			g.stroke();
+		});
+		g.fillStyle = '#6b7280';
+		g.font = '10px system-ui, sans-serif';
+		g.fillText(format(max), 2, 10);
+		const step = width / (HISTORY - 1);
+		this.series.forEach((s, i) => {
+			const offset = HISTORY - s.points.length;
+			const y = (v) => bottom - (v / max) * (bottom - top);
+			g.strokeStyle = COLORS[i % COLORS.length];
+			g.lineWidth = 1.5;
+			g.beginPath();
+			s.points.forEach((v, k) => (k === 0 ? g.moveTo : g.lineTo).call(g, (offset + k) * step, y(v)));
+			g.stroke();
+			if (i === 0 && s.points.length > 1) {
+				g.lineTo((HISTORY - 1) * step, bottom);
+				g.lineTo(offset * step, bottom);
+				g.closePath();
+				g.fillStyle = 'rgba(37, 99, 235, 0.12)';
+				g.fill();
+			}
+		});
+	}
+}
+
+/** 1, 2 or 5 times a power of ten, at least the value: a readable top for a chart's scale. */
+function niceCeiling(value) {
+	if (value <= 1) {
+		return 1;
+	}
+	const power = Math.pow(10, Math.floor(Math.log10(value)));
+	return [1, 2, 5, 10].map((m) => m * power).find((top) => top >= value);
+}
+
+function format(value) {
+	if (!Number.isFinite(value)) {
+		return '–';
+	}
+	const digits = Math.abs(value) >= 100 || Number.isInteger(value) ? 0 : (Math.abs(value) >= 1 ? 1 : 3);
+	return value.toLocaleString('en-US', { maximumFractionDigits: digits });
+}
+
+/** An ISO-8601 duration as Actuator writes it ("PT1.309S", "PT2M5S") in seconds, for people. */
+function seconds(iso) {
+	const parts = /^PT(?:(\d+)H)?(?:(\d+)M)?(?:([\d.]+)S)?$/.exec(iso || '');
+	if (!parts) {
+		return iso || '–';
+	}
+	const total = 3600 * (+parts[1] || 0) + 60 * (+parts[2] || 0) + (+parts[3] || 0);
+	return total.toLocaleString('en-US', { maximumFractionDigits: 1 }) + ' s';
+}
+
+const $ = (id) => document.getElementById(id);
+const charts = {};
+document.querySelectorAll('canvas[data-series]').forEach((canvas) => {
+	charts[canvas.id.replace('chart-', '')] = new Sparkline(canvas);
+});
+
+let previous = null; // { at, queue } of the last poll, for rates
+let timers = []; // names of the sampled timers this application has
+let polling = false;
+
+async function getJson(url) {
+	const response = await fetch(url, { headers: { Accept: 'application/json' }, cache: 'no-store' });
+	if (!response.ok) {
+		throw new Error(url + ' answered HTTP ' + response.status);
+	}
+	return response.json();
+}
+
+async function timerMax(name, queueName) {
+	const metric = await getJson('actuator/metrics/' + name + '?tag=name:' + encodeURIComponent(queueName));
+	const max = metric.measurements.find((m) => m.statistic === 'MAX');
+	return max ? max.value * 1000 : NaN; // seconds to milliseconds
+}
+
+async function poll() {
+	if (polling) {
+		return; // the previous poll has not answered yet
+	}
+	polling = true;
+	try {
+		const [queue, health] = await Promise.all([getJson('actuator/wakequeue'), getJson('actuator/health/dashboard')]);
+		const maxima = await Promise.all(timers.map((name) => timerMax(name, queue.name)));
+		const at = performance.now();
+		showQueue(queue, previous ? (at - previous.at) / 1000 : 0, previous && previous.queue);
+		showTimers(maxima);
+		showHealth(health);
+		showLanes(queue.lanes);
+		previous = { at, queue };
+		$('updated').textContent = 'updated ' + new Date().toLocaleTimeString();
+	}
+	catch (failure) {
+		setBadge('OFFLINE', 'unknown');
+		$('updated').textContent = String(failure.message || failure);
+	}
+	finally {
+		polling = false;
+	}
+}
+
+function showQueue(q, seconds, before) {
+	const rate = (read) => (before && seconds > 0 ? Math.max(0, (read(q) - read(before)) / seconds) : 0);
+	const dispatched = rate((s) => s.dispatched);
+	const wakeups = rate((s) => s.wakeups);
+	const events = q.events || { async: 0, sync: 0 };
+	$('queue-name').textContent = q.name;
+	$('policy').textContent = 'overflow policy ' + q.overflowPolicy + (q.eventRouting === true ? ' · events routed' : '');
+	$('depth').textContent = format(q.size);
+	$('capacity').textContent = format(q.capacity);
+	$('utilization').textContent = format(q.utilization);
+	$('dispatched-rate').textContent = format(dispatched);
+	$('dispatched-total').textContent = format(q.dispatched);
+	$('wakeups-rate').textContent = format(wakeups);
+	$('wakeups-per-task').textContent = dispatched > 0 ? format(wakeups / dispatched) : '–';
+	$('caller-runs-total').textContent = format(q.callerRuns);
+	$('rejected-total').textContent = format(q.rejected);
+	$('discarded-total').textContent = format(q.discarded);
+	$('events-async').textContent = format(events.async);
+	$('events-sync').textContent = format(events.sync);
+	const all = events.async + events.sync;
+	$('split-async').style.width = (all > 0 ? (100 * events.async) / all : 0) + '%';
+	$('split-async').parentElement.title = all > 0 ? format((100 * events.async) / all) + ' % async' : 'no events yet';
+	charts.depth.push([q.size]);
+	charts.dispatched.push([dispatched]);
+	charts.wakeups.push([wakeups]);
+	charts.overflow.push([rate((s) => s.callerRuns), rate((s) => s.rejected), rate((s) => s.discarded)]);
+	charts.events.push([rate((s) => (s.events ? s.events.async : 0)), rate((s) => (s.events ? s.events.sync : 0))]);
+}
+
+function showTimers(maxima) {
+	const [wait, execution] = [timers.indexOf('wakequeue.wait'), timers.indexOf('wakequeue.execution')]
+		.map((i) => (i >= 0 ? maxima[i] : NaN));
+	$('wait-max').textContent = format(wait);
+	$('execution-max').textContent = format(execution);
+	charts.timing.push([wait, execution]);
+}
+
+function setBadge(text, status) {
+	const badge = $('health');
+	badge.textContent = text;
+	badge.className = 'badge ' + status;
+}
+
+function showHealth(group) {
+	const component = (group.components && group.components.selectorWakeQueue) || group;
+	const status = component.status || group.status;
+	setBadge(status, status.toLowerCase().replace('_', '-'));
+	const details = component.details || {};
+	const stalled = status === 'DOWN';
+	$('stall').hidden = !stalled;
+	if (stalled) {
+		const thread = details.reactorThread || {};
+		$('stall-reason').textContent = details.reason || 'reactor not running';
+		$('stall-for').textContent = seconds(details.stalledFor);
+		$('stall-thread').textContent = (thread.name || '?') + ' (' + (thread.state || '?') + ')';
+		const list = $('stall-frames');
+		list.replaceChildren(...(thread.stackTrace || []).map((frame) => {
+			const item = document.createElement('li');
+			item.textContent = frame;
+			return item;
+		}));
+	}
+}
+
+/** Per-listener lanes, once the queue reports them: one row per lane, one column per field. */
+function showLanes(lanes) {
+	const panel = $('lanes');
+	panel.hidden = !Array.isArray(lanes) || lanes.length === 0;
+	if (panel.hidden) {
+		return;
+	}
+	const columns = [...new Set(lanes.flatMap((lane) => Object.keys(lane)))];
+	const cell = (tag, text) => {
+		const element = document.createElement(tag);
+		element.textContent = typeof text === 'number' ? format(text) : String(text ?? '');
+		return element;
+	};
+	$('lanes-head').replaceChildren(...columns.map((c) => cell('th', c)));
+	$('lanes-body').replaceChildren(...lanes.map((lane) => {
+		const row = document.createElement('tr');
+		row.append(...columns.map((c) => cell('td', typeof lane[c] === 'object' ? JSON.stringify(lane[c]) : lane[c])));
+		return row;
+	}));
+}
+
+async function post(button) {
+	let url = button.dataset.post;
+	if (button.dataset.seconds) {
+		url += '?seconds=' + encodeURIComponent($(button.dataset.seconds).value);
+	}
+	button.disabled = true;
+	const started = performance.now();
+	$('answer').textContent = 'POST /' + url + ' …';
+	try {
+		const response = await fetch(url, { method: 'POST', headers: { Accept: 'application/json' } });
+		const body = await response.text();
+		const millis = Math.round(performance.now() - started);
+		$('answer').textContent = 'POST /' + url + ' → HTTP ' + response.status + ' in ' + millis + ' ms\n' + body;
+	}
+	catch (failure) {
+		$('answer').textContent = 'POST /' + url + ' failed: ' + failure;
+	}
+	finally {
+		button.disabled = false;
+		poll();
+	}
+}
+
+document.querySelectorAll('button[data-post]').forEach((button) => button.addEventListener('click', () => post(button)));
+
+getJson('actuator/metrics')
+	.then((list) => { timers = ['wakequeue.wait', 'wakequeue.execution'].filter((n) => list.names.includes(n)); })
+	.catch(() => { timers = []; })
+	.finally(() => {
+		poll();
+		setInterval(poll, 1000);
+	});

@@ -1,0 +1,235 @@
+package io.github.selectorwakequeue.sample;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.time.Duration;
+import java.util.List;
+import java.util.logging.Level;
+
+import com.jayway.jsonpath.DocumentContext;
+import com.jayway.jsonpath.JsonPath;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.MethodOrderer;
+import org.junit.jupiter.api.Order;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestMethodOrder;
+import org.junit.jupiter.api.condition.EnabledIf;
+import org.openqa.selenium.By;
+import org.openqa.selenium.OutputType;
+import org.openqa.selenium.WebElement;
+import org.openqa.selenium.chrome.ChromeDriver;
+import org.openqa.selenium.chrome.ChromeDriverService;
+import org.openqa.selenium.chrome.ChromeOptions;
+import org.openqa.selenium.logging.LogEntry;
+import org.openqa.selenium.logging.LogType;
+import org.openqa.selenium.logging.LoggingPreferences;
+
+import org.springframework.boot.test.context.SpringBootTest;
+import org.springframework.boot.test.context.SpringBootTest.WebEnvironment;
+import org.springframework.boot.test.web.server.LocalServerPort;
+import org.springframework.test.context.ActiveProfiles;
+import org.springframework.util.FileSystemUtils;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+import static org.junit.jupiter.api.Assertions.assertTimeoutPreemptively;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/**
+ * The dashboard at {@code /} in a real browser: Debian's headless Chromium driven through ChromeDriver. The page
+ * loads without console errors, a burst click moves the dispatched count and its chart, and a stall click turns
+ * the health badge DOWN, with the stalled frame shown, then UP again. Writes {@code target/dashboard.png}.
+ *
+ * <p>Without {@code /usr/bin/chromium} and {@code /usr/bin/chromedriver} ({@code apt-get install -y chromium
+ * chromium-driver}) the tests are skipped, unless {@code -Dbrowser.required=true} (as {@code .ci/run} sets it)
+ * makes them fail. Other locations: {@code -Dbrowser.chromium=...} and {@code -Dbrowser.chromedriver=...}.
+ *
+ * <p>The tests are independent (each opens the page afresh); {@link Order} only runs the stall, which writes the
+ * screenshot, last, so that the picture shows counters the burst has moved.
+ */
+@SpringBootTest(webEnvironment = WebEnvironment.RANDOM_PORT)
+@ActiveProfiles("test") // stall threshold 300 ms
+@TestMethodOrder(MethodOrderer.OrderAnnotation.class)
+@EnabledIf(value = "browserInstalledOrRequired", disabledReason = DashboardBrowserTests.MISSING)
+class DashboardBrowserTests {
+
+	static final String MISSING = "needs Chromium and ChromeDriver (/usr/bin/chromium, /usr/bin/chromedriver, or "
+			+ "-Dbrowser.chromium / -Dbrowser.chromedriver): apt-get install -y chromium chromium-driver; "
+			+ "-Dbrowser.required=true fails instead of skipping";
+
+	private static final Path CHROMIUM = Path.of(System.getProperty("browser.chromium", "/usr/bin/chromium"));
+
+	private static final Path CHROMEDRIVER = Path
+		.of(System.getProperty("browser.chromedriver", "/usr/bin/chromedriver"));
+
+	private static final Duration BOUND = Duration.ofSeconds(45);
+
+	private static final Duration UPDATE = Duration.ofSeconds(10);
+
+	private static final int STALL_SECONDS = 7;
+
+	private static Path profile;
+
+	private static ChromeDriver browser;
+
+	@LocalServerPort
+	private int port;
+
+	/** Skips the class (before any context starts) without a browser, unless one is required. */
+	static boolean browserInstalledOrRequired() {
+		return browserInstalled() || Boolean.getBoolean("browser.required");
+	}
+
+	private static boolean browserInstalled() {
+		return Files.isExecutable(CHROMIUM) && Files.isExecutable(CHROMEDRIVER);
+	}
+
+	@BeforeAll
+	static void startBrowser() throws IOException {
+		assertTrue(browserInstalled(), "-Dbrowser.required=true, but " + CHROMIUM + " or " + CHROMEDRIVER
+				+ " is missing: apt-get install -y chromium chromium-driver");
+		profile = Files.createTempDirectory("dashboard-chromium");
+		ChromeOptions options = new ChromeOptions();
+		options.setBinary(CHROMIUM.toFile());
+		options.addArguments("--headless=new", "--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage",
+				"--disable-quic", "--no-first-run", "--disable-background-networking", "--disable-component-update",
+				"--disable-sync", "--user-data-dir=" + profile, "--window-size=1280,1200");
+		LoggingPreferences logs = new LoggingPreferences();
+		logs.enable(LogType.BROWSER, Level.ALL);
+		options.setCapability(ChromeOptions.LOGGING_PREFS, logs);
+		ChromeDriverService service = new ChromeDriverService.Builder().usingDriverExecutable(CHROMEDRIVER.toFile())
+			.usingAnyFreePort()
+			.build();
+		browser = new ChromeDriver(service, options);
+		browser.manage().timeouts().pageLoadTimeout(Duration.ofSeconds(20)).scriptTimeout(Duration.ofSeconds(10));
+	}
+
+	@AfterAll
+	static void stopBrowser() throws IOException {
+		if (browser != null) {
+			browser.quit();
+		}
+		if (profile != null) {
+			FileSystemUtils.deleteRecursively(profile);
+		}
+	}
+
+	@BeforeEach
+	void openDashboard() {
+		severeConsoleEntries(); // drain what an earlier test left, so each test answers for its own page
+		browser.get("http://localhost:" + this.port + "/");
+		// The first poll has answered: capacity and the health badge are filled in.
+		await().atMost(UPDATE).untilAsserted(() -> {
+			assertThat(text("capacity")).isEqualTo("8,192");
+			assertThat(text("health")).isEqualTo("UP");
+		});
+	}
+
+	@Test
+	@Order(1)
+	void pageLoadsWithoutConsoleErrors() {
+		assertTimeoutPreemptively(BOUND, () -> {
+			assertThat(browser.getTitle()).startsWith("selector-wake-queue");
+			assertThat(text("queue-name")).isEqualTo("selector-wake-queue");
+			assertThat(text("policy")).contains("CALLER_RUNS").contains("events routed");
+			assertThat(browser.findElement(By.id("stall")).isDisplayed()).isFalse();
+			// No lanes in /actuator/wakequeue yet: the lanes panel stays hidden.
+			assertThat(browser.findElement(By.id("lanes")).isDisplayed()).isFalse();
+			// A few polls later, still nothing on the console.
+			String updated = text("updated");
+			await().atMost(UPDATE).until(() -> !text("updated").equals(updated));
+			assertThat(severeConsoleEntries()).isEmpty();
+		});
+	}
+
+	@Test
+	@Order(2)
+	void burstClickMovesTheDispatchedCountAndItsChart() {
+		assertTimeoutPreemptively(BOUND, () -> {
+			long dispatchedBefore = number("dispatched-total");
+			String chartBefore = chartImage("chart-dispatched");
+
+			browser.findElement(By.id("burst")).click();
+
+			await().atMost(Duration.ofSeconds(30)).until(() -> text("answer").contains("\"allDelivered\""));
+			DocumentContext answer = answerJson();
+			assertThat(answer.read("$.allDelivered", Boolean.class)).isTrue();
+			long onReactor = answer.read("$.deliveredOnReactor", Long.class);
+			assertThat(onReactor).isPositive();
+			await().atMost(UPDATE).untilAsserted(() -> {
+				assertThat(number("dispatched-total") - dispatchedBefore).isGreaterThanOrEqualTo(onReactor);
+				assertThat(Double.parseDouble(browser.findElement(By.id("chart-dispatched")).getDomAttribute("data-peak")))
+					.isPositive();
+				assertThat(chartImage("chart-dispatched")).isNotEqualTo(chartBefore);
+			});
+			assertThat(severeConsoleEntries()).isEmpty();
+		});
+	}
+
+	@Test
+	@Order(3)
+	void stallClickTurnsHealthBadgeDownWithTheStalledFrameThenUp() {
+		assertTimeoutPreemptively(BOUND, () -> {
+			WebElement seconds = browser.findElement(By.id("stall-seconds"));
+			seconds.clear();
+			seconds.sendKeys(String.valueOf(STALL_SECONDS));
+			browser.findElement(By.id("hazard-stall")).click();
+
+			await().atMost(Duration.ofSeconds(STALL_SECONDS)).untilAsserted(() -> {
+				assertThat(text("health")).isEqualTo("DOWN");
+				assertThat(browser.findElement(By.id("stall")).isDisplayed()).isTrue();
+				assertThat(text("stall-frames")).contains("StallHazard.onStallRequested");
+			});
+			// While the reactor is held, a burst fills the queue: the depth chart shows it, caller-runs takes the rest.
+			browser.findElement(By.id("burst")).click();
+			await().atMost(Duration.ofSeconds(STALL_SECONDS)).until(() -> number("depth") > 0);
+			assertThat(text("health")).isEqualTo("DOWN");
+			saveScreenshot(Path.of("target", "dashboard.png"));
+
+			await().atMost(Duration.ofSeconds(STALL_SECONDS + 10)).untilAsserted(() -> {
+				assertThat(text("health")).isEqualTo("UP");
+				assertThat(browser.findElement(By.id("stall")).isDisplayed()).isFalse();
+			});
+			// The burst queued behind the stall is delivered once the reactor is free again.
+			await().atMost(Duration.ofSeconds(30)).until(() -> text("answer").contains("\"allDelivered\""));
+			assertThat(answerJson().read("$.allDelivered", Boolean.class)).isTrue();
+			assertThat(severeConsoleEntries()).isEmpty();
+		});
+	}
+
+	private static String text(String id) {
+		return browser.findElement(By.id(id)).getText().trim();
+	}
+
+	private static long number(String id) {
+		return Long.parseLong(text(id).replace(",", ""));
+	}
+
+	/** The last button's answer: the JSON body after the first line ("POST /burst → HTTP 200 in 420 ms"). */
+	private static DocumentContext answerJson() {
+		String answer = text("answer");
+		return JsonPath.parse(answer.substring(answer.indexOf('\n') + 1));
+	}
+
+	private static String chartImage(String id) {
+		return (String) browser.executeScript("return arguments[0].toDataURL();", browser.findElement(By.id(id)));
+	}
+
+	/** Console entries at SEVERE since the last call (the browser log is drained on each read). */
+	private static List<String> severeConsoleEntries() {
+		return browser.manage().logs().get(LogType.BROWSER).getAll().stream()
+			.filter((entry) -> entry.getLevel().intValue() >= Level.SEVERE.intValue())
+			.map(LogEntry::toString)
+			.toList();
+	}
+
+	private static void saveScreenshot(Path target) throws IOException {
+		Files.createDirectories(target.getParent());
+		Files.copy(browser.getScreenshotAs(OutputType.FILE).toPath(), target, StandardCopyOption.REPLACE_EXISTING);
+	}
+
+}
