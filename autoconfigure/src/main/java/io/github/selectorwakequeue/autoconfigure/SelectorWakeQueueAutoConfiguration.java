@@ -1,5 +1,7 @@
 package io.github.selectorwakequeue.autoconfigure;
 
+import java.util.function.BooleanSupplier;
+
 import io.github.selectorwakequeue.SelectorWakeQueue;
 import io.github.selectorwakequeue.spring.event.EventRoutingSettings;
 import io.github.selectorwakequeue.spring.event.EventRoutingStatus;
@@ -16,6 +18,8 @@ import org.springframework.boot.autoconfigure.condition.ConditionalOnBooleanProp
 import org.springframework.boot.autoconfigure.condition.ConditionalOnMissingBean;
 import org.springframework.boot.autoconfigure.condition.SearchStrategy;
 import org.springframework.boot.context.properties.EnableConfigurationProperties;
+import org.springframework.context.ApplicationContext;
+import org.springframework.context.ConfigurableApplicationContext;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
 import org.springframework.context.support.AbstractApplicationContext;
@@ -72,8 +76,8 @@ public final class SelectorWakeQueueAutoConfiguration {
 	}
 
 	/**
-	 * Starts any queue bean as soon as it exists, and at shutdown closes it in the context that defined it (in a
-	 * child context using its parent's queue, waits for what the child queued instead).
+	 * Starts any queue bean as soon as it exists, and closes it when the context that defined it closes. A plain
+	 * stop or pause, and a child context using its parent's queue, wait for what was queued instead.
 	 */
 	@Configuration(proxyBeanMethods = false)
 	static final class LifecycleConfiguration {
@@ -83,11 +87,18 @@ public final class SelectorWakeQueueAutoConfiguration {
 			return new SelectorWakeQueueStarter();
 		}
 
+		/**
+		 * The lifecycle. It tells a close from a plain stop by the context's {@code isClosed()}, which is true
+		 * from the start of {@code close()}, before lifecycle beans are stopped.
+		 */
 		@Bean
 		SelectorWakeQueueLifecycle selectorWakeQueueLifecycle(SelectorWakeQueue queue,
-				SelectorWakeQueueProperties properties, ConfigurableListableBeanFactory beanFactory) {
+				SelectorWakeQueueProperties properties, ConfigurableListableBeanFactory beanFactory,
+				ApplicationContext context) {
+			BooleanSupplier closing = (context instanceof ConfigurableApplicationContext configurable)
+					? configurable::isClosed : () -> true;
 			return new SelectorWakeQueueLifecycle(queue, properties.getShutdownTimeout(),
-					SelectorWakeQueueEventMulticaster::deliverLeftover, isDefinedIn(beanFactory, queue));
+					SelectorWakeQueueEventMulticaster::deliverLeftover, isDefinedIn(beanFactory, queue), closing);
 		}
 
 		/** Whether the queue is a singleton of this bean factory itself, not of an ancestor. */

@@ -5,6 +5,7 @@ import java.util.List;
 import java.util.Objects;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
+import java.util.function.BooleanSupplier;
 import java.util.function.Predicate;
 
 import io.github.selectorwakequeue.SelectorWakeQueue;
@@ -16,14 +17,19 @@ import org.springframework.context.SmartLifecycle;
 
 /**
  * Stops the {@link SelectorWakeQueue} bean's work with its context, after the web server has shut down
- * gracefully and stopped. In the context that defined the queue bean (its owner) it closes the queue, draining
- * for up to {@code selector-wake-queue.shutdown-timeout}; each task the queue returns undelivered is offered to
- * the leftover handler it was given (the event routing delivers its events on the closing thread), other
- * returned tasks are counted in the log. It also closes the queue if the context is destroyed without being
- * stopped (a failed refresh), before the queue's own destroy method runs. In a child context that uses its
- * parent's queue it never closes it: it waits, for up to the same timeout, until what was queued before the
- * child stopped has run, so the child's events reach its listeners before they are destroyed. Starting is not
- * its job: the queue is started as soon as it exists (see {@link SelectorWakeQueueStarter}).
+ * gracefully and stopped. When the context closes, the context that defined the queue bean (its owner) closes
+ * the queue, draining for up to {@code selector-wake-queue.shutdown-timeout}; each task the queue returns
+ * undelivered is offered to the leftover handler it was given (the event routing delivers its events on the
+ * closing thread), other returned tasks are counted in the log. It also closes the queue if the context is
+ * destroyed without being stopped (a failed refresh, or a close after {@code stop()}), before the queue's own
+ * destroy method runs.
+ *
+ * <p>A plain {@code stop()} or {@code pause()} of a context that is not closing does not close the queue: it
+ * waits, for up to the same timeout, until what was queued before it has run, and keeps the reactor, so that
+ * after {@code start()} or {@code restart()} events are delivered on the reactor as before. In a child context
+ * that uses its parent's queue it never closes the queue, and waits the same way when the child stops or
+ * closes, so the child's events reach its listeners before they are destroyed. Starting is not its job: the
+ * queue is started as soon as it exists (see {@link SelectorWakeQueueStarter}).
  */
 final class SelectorWakeQueueLifecycle implements SmartLifecycle, DisposableBean {
 
@@ -44,6 +50,8 @@ final class SelectorWakeQueueLifecycle implements SmartLifecycle, DisposableBean
 
 	private final boolean ownsQueue;
 
+	private final BooleanSupplier contextClosing;
+
 	private volatile boolean running;
 
 	/**
@@ -51,13 +59,15 @@ final class SelectorWakeQueueLifecycle implements SmartLifecycle, DisposableBean
 	 * @param shutdownTimeout how long queued tasks may still run
 	 * @param leftoverHandler runs a task the queue did not run if it knows how, and says whether it did
 	 * @param ownsQueue whether this lifecycle's context defined the queue bean: only then does it close it
+	 * @param contextClosing whether the context is closing (rather than being stopped or paused), asked on stop
 	 */
 	SelectorWakeQueueLifecycle(SelectorWakeQueue queue, Duration shutdownTimeout, Predicate<Runnable> leftoverHandler,
-			boolean ownsQueue) {
+			boolean ownsQueue, BooleanSupplier contextClosing) {
 		this.queue = Objects.requireNonNull(queue, "queue");
 		this.shutdownTimeout = Objects.requireNonNull(shutdownTimeout, "shutdownTimeout");
 		this.leftoverHandler = Objects.requireNonNull(leftoverHandler, "leftoverHandler");
 		this.ownsQueue = ownsQueue;
+		this.contextClosing = Objects.requireNonNull(contextClosing, "contextClosing");
 	}
 
 	@Override
@@ -72,7 +82,7 @@ final class SelectorWakeQueueLifecycle implements SmartLifecycle, DisposableBean
 	@Override
 	public void stop() {
 		this.running = false;
-		if (this.ownsQueue) {
+		if (this.ownsQueue && this.contextClosing.getAsBoolean()) {
 			closeAndDeliver();
 		}
 		else {
@@ -88,12 +98,6 @@ final class SelectorWakeQueueLifecycle implements SmartLifecycle, DisposableBean
 	@Override
 	public int getPhase() {
 		return PHASE;
-	}
-
-	/** A closed queue cannot start again: do not stop it for a pause. */
-	@Override
-	public boolean isPauseable() {
-		return false;
 	}
 
 	@Override
