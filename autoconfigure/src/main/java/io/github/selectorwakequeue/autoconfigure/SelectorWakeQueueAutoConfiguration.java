@@ -1,5 +1,7 @@
 package io.github.selectorwakequeue.autoconfigure;
 
+import java.util.function.BooleanSupplier;
+
 import io.github.selectorwakequeue.SelectorWakeQueue;
 import io.github.selectorwakequeue.spring.event.EventRoutingSettings;
 import io.github.selectorwakequeue.spring.event.EventRoutingStatus;
@@ -14,7 +16,10 @@ import org.springframework.boot.autoconfigure.AutoConfiguration;
 import org.springframework.boot.autoconfigure.EnableAutoConfiguration;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnBooleanProperty;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnMissingBean;
+import org.springframework.boot.autoconfigure.condition.SearchStrategy;
 import org.springframework.boot.context.properties.EnableConfigurationProperties;
+import org.springframework.context.ApplicationContext;
+import org.springframework.context.ConfigurableApplicationContext;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
 import org.springframework.context.support.AbstractApplicationContext;
@@ -25,6 +30,10 @@ import org.springframework.util.ErrorHandler;
  * as soon as the queue exists and drains after the web server at shutdown, and of the
  * {@code applicationEventMulticaster} that delivers application events on that reactor. Ordered after Spring
  * Modulith's event publication registry, whose multicaster takes precedence.
+ *
+ * <p>In a context hierarchy a child context reuses the queue of its parent (one reactor per application) and
+ * routes its own events through it with its own multicaster and routing status; only the context that defined
+ * the queue bean closes it.
  */
 @AutoConfiguration(afterName = "org.springframework.modulith.events.config.EventPublicationAutoConfiguration")
 @ConditionalOnBooleanProperty(name = "selector-wake-queue.enabled", matchIfMissing = true)
@@ -69,7 +78,10 @@ public final class SelectorWakeQueueAutoConfiguration {
 
 	}
 
-	/** Starts any queue bean as soon as it exists, and closes it at shutdown. */
+	/**
+	 * Starts any queue bean as soon as it exists, and closes it when the context that defined it closes. A plain
+	 * stop or pause, and a child context using its parent's queue, wait for what was queued instead.
+	 */
 	@Configuration(proxyBeanMethods = false)
 	static final class LifecycleConfiguration {
 
@@ -78,11 +90,28 @@ public final class SelectorWakeQueueAutoConfiguration {
 			return new SelectorWakeQueueStarter();
 		}
 
+		/**
+		 * The lifecycle. It tells a close from a plain stop by the context's {@code isClosed()}, which is true
+		 * from the start of {@code close()}, before lifecycle beans are stopped.
+		 */
 		@Bean
 		SelectorWakeQueueLifecycle selectorWakeQueueLifecycle(SelectorWakeQueue queue,
-				SelectorWakeQueueProperties properties) {
+				SelectorWakeQueueProperties properties, ConfigurableListableBeanFactory beanFactory,
+				ApplicationContext context) {
+			BooleanSupplier closing = (context instanceof ConfigurableApplicationContext configurable)
+					? configurable::isClosed : () -> true;
 			return new SelectorWakeQueueLifecycle(queue, properties.getShutdownTimeout(),
-					SelectorWakeQueueEventMulticaster::deliverLeftover);
+					SelectorWakeQueueEventMulticaster::deliverLeftover, isDefinedIn(beanFactory, queue), closing);
+		}
+
+		/** Whether the queue is a singleton of this bean factory itself, not of an ancestor. */
+		private static boolean isDefinedIn(ConfigurableListableBeanFactory beanFactory, SelectorWakeQueue queue) {
+			for (String name : beanFactory.getBeanNamesForType(SelectorWakeQueue.class, false, false)) {
+				if (beanFactory.containsSingleton(name) && beanFactory.getSingleton(name) == queue) {
+					return true;
+				}
+			}
+			return false;
 		}
 
 	}
@@ -93,14 +122,15 @@ public final class SelectorWakeQueueAutoConfiguration {
 
 		private static final Logger logger = LoggerFactory.getLogger(SelectorWakeQueueAutoConfiguration.class);
 
+		/** One per context: each context's own multicaster routes (or does not route) that context's events. */
 		@Bean
-		@ConditionalOnMissingBean
+		@ConditionalOnMissingBean(search = SearchStrategy.CURRENT)
 		EventRoutingStatus selectorWakeQueueEventRoutingStatus(SelectorWakeQueueProperties properties,
 				ConfigurableListableBeanFactory beanFactory) {
 			if (!properties.getEvents().isEnabled()) {
 				return inactive("disabled by selector-wake-queue.events.enabled=false");
 			}
-			Class<?> multicaster = beanFactory.containsBean(MULTICASTER_BEAN_NAME)
+			Class<?> multicaster = beanFactory.containsLocalBean(MULTICASTER_BEAN_NAME)
 					? beanFactory.getType(MULTICASTER_BEAN_NAME) : null;
 			if (multicaster != null && SelectorWakeQueueEventMulticaster.class.isAssignableFrom(multicaster)) {
 				EventRoutingStatus status = new EventRoutingStatus("not routing yet");
@@ -120,14 +150,16 @@ public final class SelectorWakeQueueAutoConfiguration {
 
 	/**
 	 * The multicaster; {@code static} because the context creates it early in the refresh, before ordinary
-	 * singletons, and it resolves what it needs at the first event.
+	 * singletons, and it resolves what it needs at the first event. A parent context's multicaster does not
+	 * count: a context only ever uses its own (Spring looks the bean up in the current context alone), so a
+	 * child context gets one too.
 	 */
 	@Configuration(proxyBeanMethods = false)
 	@ConditionalOnBooleanProperty(name = "selector-wake-queue.events.enabled", matchIfMissing = true)
 	static final class EventRoutingConfiguration {
 
 		@Bean(name = MULTICASTER_BEAN_NAME)
-		@ConditionalOnMissingBean(name = MULTICASTER_BEAN_NAME)
+		@ConditionalOnMissingBean(name = MULTICASTER_BEAN_NAME, search = SearchStrategy.CURRENT)
 		static SelectorWakeQueueEventMulticaster applicationEventMulticaster(ObjectProvider<SelectorWakeQueue> queue,
 				ObjectProvider<SelectorWakeQueueProperties> properties, ObjectProvider<EventRoutingStatus> status,
 				ObjectProvider<ErrorHandler> errorHandler) {

@@ -2,6 +2,10 @@ package io.github.selectorwakequeue.autoconfigure;
 
 import java.time.Duration;
 import java.util.List;
+import java.util.Objects;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
+import java.util.function.BooleanSupplier;
 import java.util.function.Predicate;
 
 import io.github.selectorwakequeue.SelectorWakeQueue;
@@ -12,12 +16,20 @@ import org.springframework.beans.factory.DisposableBean;
 import org.springframework.context.SmartLifecycle;
 
 /**
- * Closes the {@link SelectorWakeQueue} bean after the web server has shut down gracefully and stopped, draining
- * for up to {@code selector-wake-queue.shutdown-timeout}. Each task the queue returns undelivered is offered to
- * the leftover handler it was given (the event routing delivers its events on the closing thread); other
- * returned tasks are counted in the log. Also closes the queue if the context is destroyed without being
- * stopped (a failed refresh), before the queue's own destroy method runs. Starting is not its job: the queue
- * is started as soon as it exists (see {@link SelectorWakeQueueStarter}).
+ * Stops the {@link SelectorWakeQueue} bean's work with its context, after the web server has shut down
+ * gracefully and stopped. When the context closes, the context that defined the queue bean (its owner) closes
+ * the queue, draining for up to {@code selector-wake-queue.shutdown-timeout}; each task the queue returns
+ * undelivered is offered to the leftover handler it was given (the event routing delivers its events on the
+ * closing thread), other returned tasks are counted in the log. It also closes the queue if the context is
+ * destroyed without being stopped (a failed refresh, or a close after {@code stop()}), before the queue's own
+ * destroy method runs.
+ *
+ * <p>A plain {@code stop()} or {@code pause()} of a context that is not closing does not close the queue: it
+ * waits, for up to the same timeout, until what was queued before it has run, and keeps the reactor, so that
+ * after {@code start()} or {@code restart()} events are delivered on the reactor as before. In a child context
+ * that uses its parent's queue it never closes the queue, and waits the same way when the child stops or
+ * closes, so the child's events reach its listeners before they are destroyed. Starting is not its job: the
+ * queue is started as soon as it exists (see {@link SelectorWakeQueueStarter}).
  */
 final class SelectorWakeQueueLifecycle implements SmartLifecycle, DisposableBean {
 
@@ -36,17 +48,26 @@ final class SelectorWakeQueueLifecycle implements SmartLifecycle, DisposableBean
 
 	private final Predicate<Runnable> leftoverHandler;
 
+	private final boolean ownsQueue;
+
+	private final BooleanSupplier contextClosing;
+
 	private volatile boolean running;
 
 	/**
 	 * @param queue the queue to close
 	 * @param shutdownTimeout how long queued tasks may still run
 	 * @param leftoverHandler runs a task the queue did not run if it knows how, and says whether it did
+	 * @param ownsQueue whether this lifecycle's context defined the queue bean: only then does it close it
+	 * @param contextClosing whether the context is closing (rather than being stopped or paused), asked on stop
 	 */
-	SelectorWakeQueueLifecycle(SelectorWakeQueue queue, Duration shutdownTimeout, Predicate<Runnable> leftoverHandler) {
-		this.queue = queue;
-		this.shutdownTimeout = shutdownTimeout;
-		this.leftoverHandler = leftoverHandler;
+	SelectorWakeQueueLifecycle(SelectorWakeQueue queue, Duration shutdownTimeout, Predicate<Runnable> leftoverHandler,
+			boolean ownsQueue, BooleanSupplier contextClosing) {
+		this.queue = Objects.requireNonNull(queue, "queue");
+		this.shutdownTimeout = Objects.requireNonNull(shutdownTimeout, "shutdownTimeout");
+		this.leftoverHandler = Objects.requireNonNull(leftoverHandler, "leftoverHandler");
+		this.ownsQueue = ownsQueue;
+		this.contextClosing = Objects.requireNonNull(contextClosing, "contextClosing");
 	}
 
 	@Override
@@ -61,7 +82,12 @@ final class SelectorWakeQueueLifecycle implements SmartLifecycle, DisposableBean
 	@Override
 	public void stop() {
 		this.running = false;
-		closeAndDeliver();
+		if (this.ownsQueue && this.contextClosing.getAsBoolean()) {
+			closeAndDeliver();
+		}
+		else {
+			awaitQueuedTasks();
+		}
 	}
 
 	@Override
@@ -74,15 +100,44 @@ final class SelectorWakeQueueLifecycle implements SmartLifecycle, DisposableBean
 		return PHASE;
 	}
 
-	/** A closed queue cannot start again: do not stop it for a pause. */
-	@Override
-	public boolean isPauseable() {
-		return false;
-	}
-
 	@Override
 	public void destroy() {
-		closeAndDeliver();
+		if (this.ownsQueue) {
+			closeAndDeliver();
+		}
+	}
+
+	/**
+	 * Waits until every task the queue accepted before this call has run, for up to the shutdown timeout: a
+	 * marker task is queued behind them and awaited (the reactor runs tasks one at a time, in order). Does not
+	 * wait on the reactor thread itself, nor for a closed queue.
+	 */
+	private void awaitQueuedTasks() {
+		if (this.queue.isClosed() || this.queue.isReactorThread()) {
+			return;
+		}
+		long deadline = System.nanoTime() + this.shutdownTimeout.toNanos();
+		CountDownLatch ran = new CountDownLatch(1);
+		try {
+			while (!this.queue.offer(ran::countDown)) {
+				if (this.queue.isClosed()) {
+					return;
+				}
+				if (deadline - System.nanoTime() <= 0) {
+					break;
+				}
+				// Full: wait for the reactor to make room; this thread is stopping a context, nothing else.
+				Thread.sleep(1);
+			}
+			if (ran.await(Math.max(0, deadline - System.nanoTime()), TimeUnit.NANOSECONDS)) {
+				return;
+			}
+		}
+		catch (InterruptedException ex) {
+			Thread.currentThread().interrupt();
+		}
+		logger.warn("Queue '{}' did not run the tasks queued before this context stopped within {}; "
+				+ "they stay queued and run later", this.queue.name(), this.shutdownTimeout);
 	}
 
 	private void closeAndDeliver() {

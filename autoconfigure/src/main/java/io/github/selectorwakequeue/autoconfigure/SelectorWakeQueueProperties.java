@@ -52,7 +52,8 @@ public class SelectorWakeQueueProperties implements Validator {
 
 	/**
 	 * How long queued tasks may still run when the application shuts down. Events still queued after it
-	 * are delivered on the closing thread.
+	 * are delivered on the closing thread. Also how long a context stop or pause waits for the tasks queued
+	 * before it.
 	 */
 	private Duration shutdownTimeout = Duration.ofSeconds(30);
 

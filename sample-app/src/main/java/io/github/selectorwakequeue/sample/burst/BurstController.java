@@ -6,6 +6,8 @@ import java.util.List;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.LongAdder;
 
+import io.github.selectorwakequeue.sample.web.ParameterCheck;
+
 import org.springframework.context.ApplicationEventPublisher;
 import org.springframework.web.bind.annotation.PostMapping;
 import org.springframework.web.bind.annotation.RequestParam;
@@ -17,11 +19,17 @@ import org.springframework.web.bind.annotation.RestController;
  * for listeners) and whether every event was delivered, comparing the delivered count with the published
  * count. When the publishers outrun the reactor and fill the queue, the {@code caller-runs} policy
  * delivers the overflow on the publishers' own threads: {@code deliveredOnPublishers} shows how many.
+ * {@code threads} is 1 to 64 (default 4), {@code events} from {@code threads} to 2,000,000 (default 20,000);
+ * anything else is answered with 400.
  */
 @RestController
 class BurstController {
 
 	private static final Duration WAIT = Duration.ofSeconds(60);
+
+	private static final int MAX_THREADS = 64;
+
+	private static final int MAX_EVENTS = 2_000_000;
 
 	private final ApplicationEventPublisher events;
 
@@ -33,10 +41,13 @@ class BurstController {
 	}
 
 	@PostMapping("/burst")
-	BurstResult burst(@RequestParam(defaultValue = "20000") int events, @RequestParam(defaultValue = "4") int threads)
-			throws InterruptedException {
-		int publishers = Math.max(1, Math.min(threads, 64));
-		int perPublisher = Math.max(1, Math.min(events, 2_000_000) / publishers);
+	BurstResult burst(@RequestParam(defaultValue = "20000") String events,
+			@RequestParam(defaultValue = "4") String threads) throws InterruptedException {
+		ParameterCheck check = new ParameterCheck();
+		int publishers = check.intBetween("threads", threads, 1, MAX_THREADS);
+		int requested = check.intBetween("events", events, publishers, MAX_EVENTS, " (at least one per thread)");
+		check.orThrow();
+		int perPublisher = requested / publishers;
 		int total = perPublisher * publishers;
 		BurstTally.Burst burst = this.tally.open(total);
 		try {

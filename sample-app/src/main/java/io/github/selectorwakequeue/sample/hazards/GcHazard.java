@@ -8,6 +8,7 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicLong;
 
 import io.github.selectorwakequeue.SelectorWakeQueue;
+import io.github.selectorwakequeue.sample.web.ParameterCheck;
 
 import org.springframework.context.ApplicationEventPublisher;
 import org.springframework.context.event.EventListener;
@@ -21,12 +22,15 @@ import org.springframework.web.bind.annotation.RestController;
  * {@code Cleaner} thread, at a moment nobody chose. With a lock-based or blocking queue that thread could
  * block or deadlock and stall every later clean-up; here publishing is a lock-free append, so the
  * {@code Cleaner} thread never waits. {@code POST /hazards/gc?objects=N} allocates N such objects, drops
- * them, calls {@code System.gc()} and answers with what was published and delivered (bounded wait).
+ * them, calls {@code System.gc()} and answers with what was published and delivered (bounded wait). N is 1 to
+ * 100,000 (default 1000); anything else is answered with 400.
  */
 @RestController
 class GcHazard {
 
 	private static final Duration WAIT = Duration.ofSeconds(10);
+
+	private static final int MAX_OBJECTS = 100_000;
 
 	private final Cleaner cleaner = Cleaner.create();
 
@@ -44,8 +48,10 @@ class GcHazard {
 	}
 
 	@PostMapping("/hazards/gc")
-	HazardReport collect(@RequestParam(defaultValue = "1000") int objects) {
-		int n = Math.max(1, Math.min(objects, 100_000));
+	HazardReport collect(@RequestParam(defaultValue = "1000") String objects) {
+		ParameterCheck check = new ParameterCheck();
+		int n = check.intBetween("objects", objects, 1, MAX_OBJECTS);
+		check.orThrow();
 		long run = this.runs.incrementAndGet();
 		Deliveries deliveries = new Deliveries(this.queue);
 		this.active.put(run, deliveries);

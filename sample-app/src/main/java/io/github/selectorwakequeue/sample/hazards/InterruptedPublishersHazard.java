@@ -11,6 +11,7 @@ import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
 
 import io.github.selectorwakequeue.SelectorWakeQueue;
+import io.github.selectorwakequeue.sample.web.ParameterCheck;
 
 import org.springframework.context.ApplicationEventPublisher;
 import org.springframework.context.event.EventListener;
@@ -23,12 +24,17 @@ import org.springframework.web.bind.annotation.RestController;
  * throws {@code InterruptedException} (the event is lost), and a blocking pipe write closes the pipe
  * for good. Here the publishers interrupt themselves first, then publish: every event is delivered, and
  * each thread still has its interrupt status afterwards (the queue neither throws nor swallows it).
- * {@code POST /hazards/interrupted?threads=T&events=N} (N events per thread).
+ * {@code POST /hazards/interrupted?threads=T&events=N} (N events per thread): T is 1 to 64 (default 4), N 1 to
+ * 100,000 (default 1000); anything else is answered with 400.
  */
 @RestController
 class InterruptedPublishersHazard {
 
 	private static final Duration WAIT = Duration.ofSeconds(30);
+
+	private static final int MAX_THREADS = 64;
+
+	private static final int MAX_EVENTS_PER_THREAD = 100_000;
 
 	private final AtomicLong runs = new AtomicLong();
 
@@ -44,10 +50,12 @@ class InterruptedPublishersHazard {
 	}
 
 	@PostMapping("/hazards/interrupted")
-	HazardReport publishInterrupted(@RequestParam(defaultValue = "4") int threads,
-			@RequestParam(defaultValue = "1000") int events) throws InterruptedException {
-		int publishers = Math.max(1, Math.min(threads, 64));
-		int perPublisher = Math.max(1, Math.min(events, 100_000));
+	HazardReport publishInterrupted(@RequestParam(defaultValue = "4") String threads,
+			@RequestParam(defaultValue = "1000") String events) throws InterruptedException {
+		ParameterCheck check = new ParameterCheck();
+		int publishers = check.intBetween("threads", threads, 1, MAX_THREADS);
+		int perPublisher = check.intBetween("events", events, 1, MAX_EVENTS_PER_THREAD);
+		check.orThrow();
 		long run = this.runs.incrementAndGet();
 		Deliveries deliveries = new Deliveries(this.queue);
 		this.active.put(run, deliveries);

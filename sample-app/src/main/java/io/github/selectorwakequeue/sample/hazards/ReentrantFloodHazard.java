@@ -8,6 +8,7 @@ import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.atomic.LongAdder;
 
 import io.github.selectorwakequeue.SelectorWakeQueue;
+import io.github.selectorwakequeue.sample.web.ParameterCheck;
 
 import org.springframework.context.ApplicationEventPublisher;
 import org.springframework.context.event.EventListener;
@@ -20,12 +21,15 @@ import org.springframework.web.bind.annotation.RestController;
  * queue, open in Logback's {@code AsyncAppender}): a listener running on the reactor publishes more
  * events than the queue holds. The reactor cannot wait for space only it can make, so once the queue is
  * full the rest run inline on the reactor (counted as {@code callerRuns}); the queued ones follow. All are
- * delivered and nothing hangs. {@code POST /hazards/reentrant?events=N}, by default twice the capacity.
+ * delivered and nothing hangs. {@code POST /hazards/reentrant?events=N}, N from 1 to 1,000,000, by default twice
+ * the capacity; anything else is answered with 400.
  */
 @RestController
 class ReentrantFloodHazard {
 
 	private static final Duration WAIT = Duration.ofSeconds(30);
+
+	private static final int MAX_EVENTS = 1_000_000;
 
 	private final AtomicLong runs = new AtomicLong();
 
@@ -41,8 +45,10 @@ class ReentrantFloodHazard {
 	}
 
 	@PostMapping("/hazards/reentrant")
-	HazardReport flood(@RequestParam(required = false) Integer events) {
-		int n = (events != null) ? Math.max(1, Math.min(events, 1_000_000)) : 2 * this.queue.capacity();
+	HazardReport flood(@RequestParam(required = false) String events) {
+		ParameterCheck check = new ParameterCheck();
+		int n = (events != null) ? check.intBetween("events", events, 1, MAX_EVENTS) : 2 * this.queue.capacity();
+		check.orThrow();
 		long run = this.runs.incrementAndGet();
 		Flood flood = new Flood(new Deliveries(this.queue));
 		this.active.put(run, flood);

@@ -8,6 +8,8 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 
+import io.github.selectorwakequeue.sample.web.ParameterCheck;
+
 import org.springframework.beans.factory.annotation.Value;
 import org.springframework.context.ApplicationEventPublisher;
 import org.springframework.context.event.ContextClosedEvent;
@@ -23,7 +25,8 @@ import org.springframework.web.bind.annotation.RestController;
  * {@code DOWN} (with the reactor's stack in the details of {@code selectorWakeQueue}), and {@code UP}
  * again when it returns. Events published meanwhile wait in the queue (once it is full, the overflow
  * policy applies); publishers are never blocked. The answer comes at once; a stall is cut short when the
- * application shuts down, so it never holds up closing.
+ * application shuts down, so it never holds up closing. {@code seconds} is 1 to 120 (default 15); anything else
+ * is answered with 400.
  */
 @RestController
 class StallHazard {
@@ -45,8 +48,10 @@ class StallHazard {
 	}
 
 	@PostMapping("/hazards/stall")
-	Map<String, Object> stall(@RequestParam(defaultValue = "15") int seconds) {
-		int s = Math.max(1, Math.min(seconds, MAX_SECONDS));
+	Map<String, Object> stall(@RequestParam(defaultValue = "15") String seconds) {
+		ParameterCheck check = new ParameterCheck();
+		int s = check.intBetween("seconds", seconds, 1, MAX_SECONDS);
+		check.orThrow();
 		this.events.publishEvent(new StallRequested(s));
 		Map<String, Object> answer = new LinkedHashMap<>();
 		answer.put("hazard", "stall");

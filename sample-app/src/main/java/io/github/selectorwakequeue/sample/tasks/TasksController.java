@@ -8,6 +8,7 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 
 import io.github.selectorwakequeue.SelectorWakeQueue;
+import io.github.selectorwakequeue.sample.web.ParameterCheck;
 
 import org.springframework.web.bind.annotation.PostMapping;
 import org.springframework.web.bind.annotation.RequestParam;
@@ -17,12 +18,15 @@ import org.springframework.web.bind.annotation.RestController;
  * Demonstrates injecting the {@link SelectorWakeQueue} bean and running plain tasks on its reactor
  * thread: {@code POST /tasks?count=N}. {@code execute} never blocks the request thread; if the queue is
  * full, the overflow policy ({@code caller-runs} by default) runs the task on the request thread, which
- * the answer shows in {@code ranOn}.
+ * the answer shows in {@code ranOn}. {@code count} is 1 to 1,000,000 (default 1000); anything else is answered
+ * with 400.
  */
 @RestController
 class TasksController {
 
 	private static final Duration WAIT = Duration.ofSeconds(30);
+
+	private static final int MAX_COUNT = 1_000_000;
 
 	private final SelectorWakeQueue queue;
 
@@ -31,8 +35,10 @@ class TasksController {
 	}
 
 	@PostMapping("/tasks")
-	TasksResult run(@RequestParam(defaultValue = "1000") int count) throws InterruptedException {
-		int n = Math.max(1, Math.min(count, 1_000_000));
+	TasksResult run(@RequestParam(defaultValue = "1000") String count) throws InterruptedException {
+		ParameterCheck check = new ParameterCheck();
+		int n = check.intBetween("count", count, 1, MAX_COUNT);
+		check.orThrow();
 		CountDownLatch done = new CountDownLatch(n);
 		AtomicInteger onReactor = new AtomicInteger();
 		Set<String> ranOn = ConcurrentHashMap.newKeySet();
