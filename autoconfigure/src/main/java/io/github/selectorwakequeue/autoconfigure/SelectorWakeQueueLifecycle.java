@@ -8,6 +8,8 @@ import java.util.concurrent.TimeUnit;
 import java.util.function.BooleanSupplier;
 import java.util.function.Predicate;
 
+import io.github.selectorwakequeue.FanOut;
+import io.github.selectorwakequeue.Lane;
 import io.github.selectorwakequeue.SelectorWakeQueue;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -109,17 +111,21 @@ final class SelectorWakeQueueLifecycle implements SmartLifecycle, DisposableBean
 
 	/**
 	 * Waits until every task the queue accepted before this call has run, for up to the shutdown timeout: a
-	 * marker task is queued behind them and awaited (the reactor runs tasks one at a time, in order). Does not
-	 * wait on the reactor thread itself, nor for a closed queue.
+	 * marker is queued behind them and awaited. The marker is a fan-out with a part in every lane (or a plain task
+	 * when there are no lanes): lanes run their parts in order, so once every part has run, so has every event a
+	 * listener was given before, even by a listener that runs off the reactor. Does not wait on the reactor thread
+	 * itself, nor for a closed queue.
 	 */
 	private void awaitQueuedTasks() {
 		if (this.queue.isClosed() || this.queue.isReactorThread()) {
 			return;
 		}
 		long deadline = System.nanoTime() + this.shutdownTimeout.toNanos();
-		CountDownLatch ran = new CountDownLatch(1);
+		List<Lane> lanes = this.queue.lanes();
+		CountDownLatch ran = new CountDownLatch(Math.max(1, lanes.size()));
+		Runnable marker = lanes.isEmpty() ? ran::countDown : new DrainMarker(lanes, ran);
 		try {
-			while (!this.queue.offer(ran::countDown)) {
+			while (!this.queue.offer(marker)) {
 				if (this.queue.isClosed()) {
 					return;
 				}
@@ -138,6 +144,26 @@ final class SelectorWakeQueueLifecycle implements SmartLifecycle, DisposableBean
 		}
 		logger.warn("Queue '{}' did not run the tasks queued before this context stopped within {}; "
 				+ "they stay queued and run later", this.queue.name(), this.shutdownTimeout);
+	}
+
+	/** A part in each lane that counts down when its lane reaches it. */
+	private record DrainMarker(List<Lane> lanes, CountDownLatch ran) implements FanOut {
+
+		@Override
+		public int parts() {
+			return this.lanes.size();
+		}
+
+		@Override
+		public Lane lane(int index) {
+			return this.lanes.get(index);
+		}
+
+		@Override
+		public void runPart(int index) {
+			this.ran.countDown();
+		}
+
 	}
 
 	private void closeAndDeliver() {
