@@ -38,6 +38,9 @@ enum PropertyConstraint {
 	EVENTS_PROPAGATE_CONTEXT("events.propagate-context", "events.propagateContext", "true or false",
 			(properties) -> true),
 
+	EVENTS_MODULITH_ENABLED("events.modulith.enabled", "events.modulith.enabled", "true or false",
+			(properties) -> true),
+
 	HEALTH_STALL_THRESHOLD("health.stall-threshold", "health.stallThreshold", "a positive duration, such as 10s",
 			(properties) -> positive(properties.getHealth().getStallThreshold())),
 

@@ -24,7 +24,8 @@ import org.springframework.util.ErrorHandler;
  * {@link EnableAutoConfiguration Auto-configuration} of a {@link SelectorWakeQueue} bean whose reactor starts
  * as soon as the queue exists and drains after the web server at shutdown, and of the
  * {@code applicationEventMulticaster} that delivers application events on that reactor. Ordered after Spring
- * Modulith's event publication registry, whose multicaster takes precedence.
+ * Modulith's event publication registry, whose multicaster takes precedence (and is composed with by
+ * {@link SelectorWakeQueueModulithAutoConfiguration}).
  */
 @AutoConfiguration(afterName = "org.springframework.modulith.events.config.EventPublicationAutoConfiguration")
 @ConditionalOnBooleanProperty(name = "selector-wake-queue.enabled", matchIfMissing = true)
@@ -90,6 +91,8 @@ public final class SelectorWakeQueueAutoConfiguration {
 
 		private static final Logger logger = LoggerFactory.getLogger(SelectorWakeQueueAutoConfiguration.class);
 
+		private static final String MODULITH_MULTICASTER = "org.springframework.modulith.events.support.PersistentApplicationEventMulticaster";
+
 		@Bean
 		@ConditionalOnMissingBean
 		EventRoutingStatus selectorWakeQueueEventRoutingStatus(SelectorWakeQueueProperties properties,
@@ -103,6 +106,11 @@ public final class SelectorWakeQueueAutoConfiguration {
 				EventRoutingStatus status = new EventRoutingStatus("not routing yet");
 				status.activate();
 				return status;
+			}
+			if (multicaster != null && MODULITH_MULTICASTER.equals(multicaster.getName())
+					&& !properties.getEvents().getModulith().isEnabled()) {
+				return inactive("Spring Modulith's applicationEventMulticaster is kept as it is "
+						+ "(selector-wake-queue.events.modulith.enabled=false)");
 			}
 			return inactive("another applicationEventMulticaster bean is present: "
 					+ ((multicaster != null) ? multicaster.getName() : "of unknown type"));
