@@ -15,13 +15,13 @@ import org.springframework.stereotype.Component;
 @Component
 public class OrderListeners {
 
-	final AtomicLong received = new AtomicLong();
+	private final AtomicLong received = new AtomicLong();
 
-	final AtomicLong outOfOrder = new AtomicLong();
+	private final AtomicLong outOfOrder = new AtomicLong();
 
-	final Set<String> moduleListenerThreads = ConcurrentHashMap.newKeySet();
+	private final Set<String> moduleListenerThreads = ConcurrentHashMap.newKeySet();
 
-	final Set<String> plainListenerThreads = ConcurrentHashMap.newKeySet();
+	private final Set<String> plainListenerThreads = ConcurrentHashMap.newKeySet();
 
 	private long last;
 
@@ -39,6 +39,24 @@ public class OrderListeners {
 	@EventListener
 	public void auditOrder(OrderPlaced event) {
 		this.plainListenerThreads.add(Thread.currentThread().getName());
+	}
+
+	// Read through these methods: the bean is a proxy (transactions, @Async), whose own fields are not the listener's.
+
+	public long received() {
+		return this.received.get();
+	}
+
+	public long outOfOrder() {
+		return this.outOfOrder.get();
+	}
+
+	public Set<String> moduleListenerThreads() {
+		return Set.copyOf(this.moduleListenerThreads);
+	}
+
+	public Set<String> plainListenerThreads() {
+		return Set.copyOf(this.plainListenerThreads);
 	}
 
 }

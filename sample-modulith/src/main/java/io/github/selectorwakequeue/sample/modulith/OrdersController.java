@@ -42,7 +42,7 @@ public class OrdersController {
 			throw new IllegalArgumentException("count must be 1..100000 and threads 1..16, got count=" + count
 					+ ", threads=" + threads);
 		}
-		long before = this.listeners.received.get();
+		long before = this.listeners.received();
 		ExecutorService pool = Executors.newFixedThreadPool(threads);
 		try {
 			List<Future<?>> done = new ArrayList<>();
@@ -62,14 +62,14 @@ public class OrdersController {
 			pool.shutdownNow();
 		}
 		long deadline = System.nanoTime() + BOUND.toNanos();
-		while (this.listeners.received.get() < before + count && System.nanoTime() < deadline) {
+		while (this.listeners.received() < before + count && System.nanoTime() < deadline) {
 			Thread.sleep(10); // polling a counter for the report, not synchronising anything
 		}
-		long delivered = this.listeners.received.get() - before;
+		long delivered = this.listeners.received() - before;
 		return Map.of("committed", count, "moduleListenerReceived", delivered, "allReceived", delivered == count,
-				"receivedOutOfCommitOrder", this.listeners.outOfOrder.get(), "moduleListenerRanOn",
-				new TreeSet<>(this.listeners.moduleListenerThreads), "plainListenerRanOn",
-				new TreeSet<>(this.listeners.plainListenerThreads), "incompletePublications",
+				"receivedOutOfCommitOrder", this.listeners.outOfOrder(), "moduleListenerRanOn",
+				new TreeSet<>(this.listeners.moduleListenerThreads()), "plainListenerRanOn",
+				new TreeSet<>(this.listeners.plainListenerThreads()), "incompletePublications",
 				this.registry.findIncompletePublications().size());
 	}
 
