@@ -38,6 +38,9 @@ enum PropertyConstraint {
 	EVENTS_PROPAGATE_CONTEXT("events.propagate-context", "events.propagateContext", "true or false",
 			(properties) -> true),
 
+	EVENTS_MODULITH_ENABLED("events.modulith.enabled", "events.modulith.enabled", "true or false",
+			(properties) -> true),
+
 	LANES_ENABLED("lanes.enabled", "lanes.enabled", "true or false", (properties) -> true),
 
 	LANES_SLOW_THRESHOLD("lanes.slow-threshold", "lanes.slowThreshold", "a positive duration, such as 250us",

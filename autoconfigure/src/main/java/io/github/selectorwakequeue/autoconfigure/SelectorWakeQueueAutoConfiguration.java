@@ -29,7 +29,8 @@ import org.springframework.util.ErrorHandler;
  * {@link EnableAutoConfiguration Auto-configuration} of a {@link SelectorWakeQueue} bean whose reactor starts
  * as soon as the queue exists and drains after the web server at shutdown, and of the
  * {@code applicationEventMulticaster} that delivers application events on that reactor. Ordered after Spring
- * Modulith's event publication registry, whose multicaster takes precedence.
+ * Modulith's event publication registry, whose multicaster takes precedence (and is composed with by
+ * {@link SelectorWakeQueueModulithAutoConfiguration}).
  *
  * <p>In a context hierarchy a child context reuses the queue of its parent (one reactor per application) and
  * routes its own events through it with its own multicaster and routing status; only the context that defined
@@ -122,6 +123,8 @@ public final class SelectorWakeQueueAutoConfiguration {
 
 		private static final Logger logger = LoggerFactory.getLogger(SelectorWakeQueueAutoConfiguration.class);
 
+		private static final String MODULITH_MULTICASTER = "org.springframework.modulith.events.support.PersistentApplicationEventMulticaster";
+
 		/** One per context: each context's own multicaster routes (or does not route) that context's events. */
 		@Bean
 		@ConditionalOnMissingBean(search = SearchStrategy.CURRENT)
@@ -136,6 +139,11 @@ public final class SelectorWakeQueueAutoConfiguration {
 				EventRoutingStatus status = new EventRoutingStatus("not routing yet");
 				status.activate();
 				return status;
+			}
+			if (multicaster != null && MODULITH_MULTICASTER.equals(multicaster.getName())
+					&& !properties.getEvents().getModulith().isEnabled()) {
+				return inactive("Spring Modulith's applicationEventMulticaster is kept as it is "
+						+ "(selector-wake-queue.events.modulith.enabled=false)");
 			}
 			return inactive("another applicationEventMulticaster bean is present: "
 					+ ((multicaster != null) ? multicaster.getName() : "of unknown type"));

@@ -164,6 +164,8 @@ public class SelectorWakeQueueProperties implements Validator {
 		 */
 		private boolean propagateContext = true;
 
+		private final Modulith modulith = new Modulith();
+
 		public boolean isEnabled() {
 			return this.enabled;
 		}
@@ -186,6 +188,33 @@ public class SelectorWakeQueueProperties implements Validator {
 
 		public void setPropagateContext(boolean propagateContext) {
 			this.propagateContext = propagateContext;
+		}
+
+		public Modulith getModulith() {
+			return this.modulith;
+		}
+
+	}
+
+	/**
+	 * Composition with Spring Modulith's event publication registry.
+	 */
+	public static class Modulith {
+
+		/**
+		 * Whether to compose with Spring Modulith's event publication registry when it is present: its
+		 * multicaster keeps recording and resubmitting publications, while listeners it does not track run on the
+		 * reactor and module listeners run on the queue in commit order. When false, Modulith's multicaster is
+		 * left alone and events are not routed through the queue.
+		 */
+		private boolean enabled = true;
+
+		public boolean isEnabled() {
+			return this.enabled;
+		}
+
+		public void setEnabled(boolean enabled) {
+			this.enabled = enabled;
 		}
 
 	}

@@ -180,11 +180,80 @@ public final class EventRouter {
 	}
 
 	/**
+	 * Prepares work that belongs to one listener (for example a Spring Modulith module listener's invocation after
+	 * commit) for {@link #submit}: captures the calling thread's context now, restored around the work wherever it
+	 * later runs. Never blocks.
+	 * @param lane what the work belongs to (one listener): work of one lane runs one at a time, in the order it is
+	 * submitted
+	 * @param action the work
+	 * @return the task to hand to {@link #submit}
+	 */
+	public ListenerTask prepare(Object lane, Runnable action) {
+		Collaborators resolved = collaborators();
+		Lane target = (resolved.queue != null) ? this.lanes.laneOf(lane, resolved.queue) : null;
+		return new ListenerTask(this, lane, target, action, resolved.context.capture());
+	}
+
+	/**
+	 * Runs a prepared task in its listener's lane (on the reactor, or on a worker if that listener is slow), after
+	 * everything submitted to this router before it (so after the earlier tasks of its lane). Never blocks. If the queue does not accept it, the rules for events apply: closed or
+	 * rejected, it runs on the calling thread; full, the overflow policy decides (on the reactor, inline). A failure
+	 * goes to the user's {@link ErrorHandler} bean if there is one, else the queue logs and counts it (on the calling
+	 * thread: logged).
+	 * @param task a task from {@link #prepare}
+	 * @return whether the queue accepted it
+	 */
+	public boolean submit(ListenerTask task) {
+		SelectorWakeQueue target = collaborators().queue;
+		if (target == null) {
+			task.runOnCurrentThread();
+			return false;
+		}
+		if (target.offer(task)) {
+			return true;
+		}
+		if (!target.isClosed()) {
+			try {
+				target.execute(task);
+				return false;
+			}
+			catch (RejectedExecutionException ex) {
+				// delivered here, as a rejected event is
+			}
+		}
+		task.runOnCurrentThread();
+		return false;
+	}
+
+	/** Runs a {@link ListenerTask}'s work with its context, reporting a failure as for listeners on the reactor. */
+	void runTask(Runnable action, Object context) {
+		Collaborators resolved = collaborators();
+		Scope scope = (context != null) ? resolved.context().restore(context) : null;
+		try {
+			if (resolved.errorHandler == null) {
+				action.run();
+				return;
+			}
+			try {
+				action.run();
+			}
+			catch (Throwable ex) {
+				resolved.errorHandler.handleError(ex);
+			}
+		}
+		finally {
+			if (scope != null) {
+				scope.close();
+			}
+		}
+	}
+
+	/**
 	 * Delivers, on the calling thread, a task that a queue returned undelivered from
-	 * {@link SelectorWakeQueue#close(java.time.Duration)}, if it is an event delivery of a router. Never throws:
-	 * listener failures are logged. Called by whoever closes the queue.
+	 * {@link SelectorWakeQueue#close(java.time.Duration)}, if it is an event delivery or a {@link ListenerTask} of a
+	 * router. Never throws: listener failures are logged. Called by whoever closes the queue.
 	 * @param task a task the queue did not run
-	 * @return whether the task was an event delivery (it has now been delivered)
+	 * @return whether the task was an event delivery or listener task (it has now run)
 	 */
 	public static boolean deliverLeftover(Runnable task) {
 		if (task instanceof EventDelivery delivery) {
@@ -193,6 +262,14 @@ public final class EventRouter {
 		}
 		if (task instanceof LanePart part && part.fanOut() instanceof EventDelivery delivery) {
 			delivery.deliverPartOnCurrentThread(part.index());
+			return true;
+		}
+		if (task instanceof ListenerTask listenerTask) {
+			listenerTask.runOnCurrentThread();
+			return true;
+		}
+		if (task instanceof LanePart part && part.fanOut() instanceof ListenerTask listenerTask) {
+			listenerTask.runOnCurrentThread();
 			return true;
 		}
 		return false;

@@ -1,0 +1,92 @@
+package io.github.selectorwakequeue.autoconfigure;
+
+import io.github.selectorwakequeue.SelectorWakeQueue;
+import io.github.selectorwakequeue.spring.event.EventRoutingSettings;
+import io.github.selectorwakequeue.spring.event.EventRoutingStatus;
+import io.github.selectorwakequeue.spring.event.SelectorWakeQueueEventMulticaster;
+import io.github.selectorwakequeue.spring.modulith.ModuleListenerAdvisorPostProcessor;
+import io.github.selectorwakequeue.spring.modulith.ModuleListenerDispatcher;
+import io.github.selectorwakequeue.spring.modulith.ModulithEventMulticaster;
+import io.github.selectorwakequeue.spring.modulith.ModulithMulticasterReplacer;
+
+import org.springframework.beans.factory.ObjectProvider;
+import org.springframework.beans.factory.config.ConfigurableListableBeanFactory;
+import org.springframework.boot.autoconfigure.AutoConfiguration;
+import org.springframework.boot.autoconfigure.EnableAutoConfiguration;
+import org.springframework.boot.autoconfigure.condition.ConditionalOnBean;
+import org.springframework.boot.autoconfigure.condition.ConditionalOnBooleanProperty;
+import org.springframework.boot.autoconfigure.condition.ConditionalOnClass;
+import org.springframework.context.annotation.Bean;
+import org.springframework.core.env.Environment;
+import org.springframework.modulith.events.core.EventPublicationRegistry;
+import org.springframework.modulith.events.support.PersistentApplicationEventMulticaster;
+import org.springframework.util.ErrorHandler;
+
+/**
+ * {@link EnableAutoConfiguration Auto-configuration} that composes the starter with Spring Modulith's event
+ * publication registry instead of backing off: Modulith's {@code applicationEventMulticaster} is replaced by a
+ * {@link ModulithEventMulticaster} (Modulith's own class, extended), and module listeners move from Spring's
+ * {@code @Async} executor to the queue, in commit order. Active when Modulith's registry defined its multicaster,
+ * unless {@code selector-wake-queue.events.modulith.enabled=false} (or events or the starter are disabled), in
+ * which case Modulith's multicaster stays and {@link SelectorWakeQueueAutoConfiguration} logs why events are not
+ * routed.
+ */
+@AutoConfiguration(afterName = "org.springframework.modulith.events.config.EventPublicationAutoConfiguration",
+		before = SelectorWakeQueueAutoConfiguration.class)
+@ConditionalOnClass(PersistentApplicationEventMulticaster.class)
+@ConditionalOnBean(PersistentApplicationEventMulticaster.class)
+@ConditionalOnBooleanProperty(name = "selector-wake-queue.enabled", matchIfMissing = true)
+@ConditionalOnBooleanProperty(name = "selector-wake-queue.events.enabled", matchIfMissing = true)
+@ConditionalOnBooleanProperty(name = "selector-wake-queue.events.modulith.enabled", matchIfMissing = true)
+public final class SelectorWakeQueueModulithAutoConfiguration {
+
+	/** Routing is on: the status says so until the router resolves the queue. */
+	@Bean
+	EventRoutingStatus selectorWakeQueueModulithEventRoutingStatus() {
+		EventRoutingStatus status = new EventRoutingStatus("not routing yet");
+		status.activate();
+		return status;
+	}
+
+	/**
+	 * Runs module listener invocations on the queue in commit order. {@code static} and lazy in what it needs:
+	 * the multicaster, created early in the refresh, uses it.
+	 */
+	@Bean
+	static ModuleListenerDispatcher selectorWakeQueueModuleListenerDispatcher(ObjectProvider<SelectorWakeQueue> queue,
+			ObjectProvider<SelectorWakeQueueProperties> properties, ObjectProvider<EventRoutingStatus> status,
+			ObjectProvider<ErrorHandler> errorHandler) {
+		return new ModuleListenerDispatcher(queue, () -> settings(properties), status, errorHandler);
+	}
+
+	/** Swaps Modulith's multicaster definition for ours, with the collaborators Modulith gives its own. */
+	@Bean
+	static ModulithMulticasterReplacer selectorWakeQueueModulithMulticasterReplacer() {
+		return new ModulithMulticasterReplacer(SelectorWakeQueueModulithAutoConfiguration::multicaster);
+	}
+
+	/** Moves module listeners, and only them, from Spring's {@code @Async} executor to the queue. */
+	@Bean
+	static ModuleListenerAdvisorPostProcessor selectorWakeQueueModuleListenerAdvisorPostProcessor(
+			ObjectProvider<ModuleListenerDispatcher> dispatcher) {
+		return new ModuleListenerAdvisorPostProcessor(dispatcher::getObject);
+	}
+
+	private static ModulithEventMulticaster multicaster(ConfigurableListableBeanFactory beanFactory) {
+		ObjectProvider<SelectorWakeQueueProperties> properties = beanFactory
+			.getBeanProvider(SelectorWakeQueueProperties.class);
+		SelectorWakeQueueEventMulticaster others = new SelectorWakeQueueEventMulticaster(
+				beanFactory.getBeanProvider(SelectorWakeQueue.class), () -> settings(properties),
+				beanFactory.getBeanProvider(EventRoutingStatus.class), beanFactory.getBeanProvider(ErrorHandler.class));
+		return new ModulithEventMulticaster(() -> beanFactory.getBean(EventPublicationRegistry.class),
+				() -> beanFactory.getBean(Environment.class), others,
+				beanFactory.getBean(ModuleListenerDispatcher.class));
+	}
+
+	private static EventRoutingSettings settings(ObjectProvider<SelectorWakeQueueProperties> properties) {
+		SelectorWakeQueueProperties.Events events = properties.getIfAvailable(SelectorWakeQueueProperties::new)
+			.getEvents();
+		return new EventRoutingSettings(events.getSynchronousTypes(), events.isPropagateContext());
+	}
+
+}

@@ -1,0 +1,148 @@
+package io.github.selectorwakequeue.spring.modulith;
+
+import java.util.Objects;
+import java.util.function.Predicate;
+import java.util.function.Supplier;
+
+import io.github.selectorwakequeue.SelectorWakeQueue;
+import io.github.selectorwakequeue.spring.event.SelectorWakeQueueEventMulticaster;
+
+import org.springframework.beans.factory.BeanFactory;
+import org.springframework.context.ApplicationEvent;
+import org.springframework.context.ApplicationListener;
+import org.springframework.core.ResolvableType;
+import org.springframework.core.env.Environment;
+import org.springframework.modulith.events.core.EventPublicationRegistry;
+import org.springframework.modulith.events.support.PersistentApplicationEventMulticaster;
+import org.springframework.transaction.event.TransactionalApplicationListener;
+
+/**
+ * Spring Modulith's {@link PersistentApplicationEventMulticaster} with the starter's routing for the listeners
+ * Modulith does not track: the {@code applicationEventMulticaster} when both are present.
+ *
+ * <p>Listeners are split when they register:
+ * <ul>
+ * <li>transactional listeners ({@link TransactionalApplicationListener}: every {@code @TransactionalEventListener}
+ * and {@code @ApplicationModuleListener}) stay with Modulith's own code, unchanged: it stores a publication for each
+ * after-commit one when the event is published, invokes them on the publisher's thread (they register with the
+ * transaction), and resubmits incomplete publications. Module listeners then run on the queue in commit order
+ * (see {@link ModuleListenerDispatcher});</li>
+ * <li>every other listener is routed by a {@link SelectorWakeQueueEventMulticaster}: on the reactor in publish
+ * order, or on the publisher's thread for framework events, {@code synchronous-types} and listeners that do not
+ * support asynchronous execution, with the same rules as without Modulith.</li>
+ * </ul>
+ * An event goes to Modulith's part first (its publications are stored before anything else sees the event), then to
+ * the routed part. So on the publisher's thread the transactional listeners run before the others, whatever their
+ * {@code @Order}; they only register with the transaction there, unless no transaction is active and they fall back
+ * to running at once. Thread-safe; {@link #multicastEvent} never blocks.
+ */
+public final class ModulithEventMulticaster extends PersistentApplicationEventMulticaster {
+
+	private final SelectorWakeQueueEventMulticaster others;
+
+	private final ModuleListenerDispatcher moduleListeners;
+
+	private BeanFactory beanFactory;
+
+	/**
+	 * Creates the multicaster with the collaborators Modulith gives its own.
+	 * @param registry Modulith's event publication registry, looked up when first needed
+	 * @param environment the environment, looked up when first needed
+	 * @param others routes the listeners that are not transactional through the {@link SelectorWakeQueue}
+	 * @param moduleListeners runs module listeners on the queue in commit order
+	 */
+	public ModulithEventMulticaster(Supplier<EventPublicationRegistry> registry, Supplier<Environment> environment,
+			SelectorWakeQueueEventMulticaster others, ModuleListenerDispatcher moduleListeners) {
+		super(registry, environment);
+		this.others = Objects.requireNonNull(others, "others");
+		this.moduleListeners = Objects.requireNonNull(moduleListeners, "moduleListeners");
+	}
+
+	@Override
+	public void setBeanClassLoader(ClassLoader classLoader) {
+		super.setBeanClassLoader(classLoader);
+		this.others.setBeanClassLoader(classLoader);
+		this.moduleListeners.setClassLoader(classLoader);
+	}
+
+	@Override
+	public void setBeanFactory(BeanFactory beanFactory) {
+		super.setBeanFactory(beanFactory);
+		this.others.setBeanFactory(beanFactory);
+		this.beanFactory = beanFactory;
+	}
+
+	@Override
+	public void multicastEvent(ApplicationEvent event) {
+		multicastEvent(event, null);
+	}
+
+	@Override
+	public void multicastEvent(ApplicationEvent event, ResolvableType eventType) {
+		ResolvableType type = (eventType != null) ? eventType : ResolvableType.forInstance(event);
+		this.moduleListeners.joinTransaction();
+		super.multicastEvent(event, type);
+		this.others.multicastEvent(event, type);
+	}
+
+	// ---- listeners: transactional ones to Modulith, the others to the routing ---------------------------------
+
+	@Override
+	public void addApplicationListener(ApplicationListener<?> listener) {
+		if (listener instanceof TransactionalApplicationListener<?>) {
+			super.addApplicationListener(listener);
+		}
+		else {
+			this.others.addApplicationListener(listener);
+		}
+	}
+
+	@Override
+	public void addApplicationListenerBean(String listenerBeanName) {
+		if (isTransactionalBean(listenerBeanName)) {
+			super.addApplicationListenerBean(listenerBeanName);
+		}
+		else {
+			this.others.addApplicationListenerBean(listenerBeanName);
+		}
+	}
+
+	@Override
+	public void removeApplicationListener(ApplicationListener<?> listener) {
+		super.removeApplicationListener(listener);
+		this.others.removeApplicationListener(listener);
+	}
+
+	@Override
+	public void removeApplicationListenerBean(String listenerBeanName) {
+		super.removeApplicationListenerBean(listenerBeanName);
+		this.others.removeApplicationListenerBean(listenerBeanName);
+	}
+
+	@Override
+	public void removeApplicationListeners(Predicate<ApplicationListener<?>> predicate) {
+		super.removeApplicationListeners(predicate);
+		this.others.removeApplicationListeners(predicate);
+	}
+
+	@Override
+	public void removeApplicationListenerBeans(Predicate<String> predicate) {
+		super.removeApplicationListenerBeans(predicate);
+		this.others.removeApplicationListenerBeans(predicate);
+	}
+
+	@Override
+	public void removeAllListeners() {
+		super.removeAllListeners();
+		this.others.removeAllListeners();
+	}
+
+	private boolean isTransactionalBean(String beanName) {
+		if (this.beanFactory == null || !this.beanFactory.containsBean(beanName)) {
+			return false;
+		}
+		Class<?> type = this.beanFactory.getType(beanName, false);
+		return type != null && TransactionalApplicationListener.class.isAssignableFrom(type);
+	}
+
+}

@@ -1,0 +1,199 @@
+package io.github.selectorwakequeue.spring.modulith;
+
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.atomic.AtomicInteger;
+
+import io.github.selectorwakequeue.SelectorWakeQueue;
+
+import org.springframework.beans.factory.annotation.Value;
+import org.springframework.boot.SpringBootConfiguration;
+import org.springframework.boot.autoconfigure.EnableAutoConfiguration;
+import org.springframework.context.annotation.Bean;
+import org.springframework.context.event.ContextRefreshedEvent;
+import org.springframework.context.event.EventListener;
+import org.springframework.jdbc.core.JdbcTemplate;
+import org.springframework.modulith.events.ApplicationModuleListener;
+import org.springframework.scheduling.annotation.Async;
+import org.springframework.transaction.event.TransactionalEventListener;
+import org.springframework.transaction.support.TransactionTemplate;
+
+/**
+ * The application the Modulith tests start: listeners of each kind that record what they received and on which
+ * thread. Events are records in this package (an auto-configuration package, so {@code @Externalized} ones are
+ * externalized).
+ */
+@SpringBootConfiguration
+@EnableAutoConfiguration
+class ModulithTestApplication {
+
+	@Bean
+	Recorder recorder(SelectorWakeQueue queue) {
+		return new Recorder(queue);
+	}
+
+	@Bean
+	Listeners listeners(Recorder recorder, @Value("${test.flaky.failures:1}") int flakyFailures) {
+		return new Listeners(recorder, flakyFailures);
+	}
+
+	@Bean
+	Commits commits(TransactionTemplate transactions, JdbcTemplate jdbc,
+			org.springframework.context.ApplicationEventPublisher publisher) {
+		return new Commits(transactions, jdbc, publisher);
+	}
+
+	/** Published in a transaction; {@code sequence} is the transaction's commit order. */
+	record Committed(long sequence) {
+	}
+
+	/** Published without a transaction by several threads. */
+	record Plain(int publisher, int number) {
+	}
+
+	/** Its module listener fails the first {@code test.flaky.failures} times per id. */
+	record Flaky(String id) {
+	}
+
+	/** Heard by a plain after-commit {@code @TransactionalEventListener} (no {@code @Async}). */
+	record Audited(String id) {
+	}
+
+	/** Runs transactions that take their commit order from the counter row and publish it. */
+	static final class Commits {
+
+		private final TransactionTemplate transactions;
+
+		private final JdbcTemplate jdbc;
+
+		private final org.springframework.context.ApplicationEventPublisher publisher;
+
+		Commits(TransactionTemplate transactions, JdbcTemplate jdbc,
+				org.springframework.context.ApplicationEventPublisher publisher) {
+			this.transactions = transactions;
+			this.jdbc = jdbc;
+			this.publisher = publisher;
+		}
+
+		/**
+		 * One transaction: takes the next commit number (the row lock holds later transactions until this one
+		 * commits), then publishes what {@code event} makes of it.
+		 * @return the commit number
+		 */
+		long commit(java.util.function.LongFunction<Object> event) {
+			Long sequence = this.transactions.execute((status) -> {
+				this.jdbc.update("UPDATE commit_counter SET next_value = next_value + 1 WHERE id = 1");
+				long value = this.jdbc.queryForObject("SELECT next_value FROM commit_counter WHERE id = 1", Long.class);
+				this.publisher.publishEvent(event.apply(value));
+				return value;
+			});
+			return sequence;
+		}
+
+	}
+
+	/** What the listeners received and where; read by the tests (the listeners' bean is a proxy). */
+	static final class Recorder {
+
+		final SelectorWakeQueue queue;
+
+		volatile Thread refreshedOn;
+
+		final List<Long> committed = new CopyOnWriteArrayList<>();
+
+		final AtomicInteger committedOffReactor = new AtomicInteger();
+
+		final List<String> committedThreads = new CopyOnWriteArrayList<>();
+
+		final int[] nextPlain = new int[8];
+
+		final AtomicInteger plainOutOfOrder = new AtomicInteger();
+
+		final AtomicInteger plainOffReactor = new AtomicInteger();
+
+		final AtomicInteger plainDelivered = new AtomicInteger();
+
+		final Map<String, AtomicInteger> flakyAttempts = new ConcurrentHashMap<>();
+
+		final List<String> flakyDone = new CopyOnWriteArrayList<>();
+
+		final List<String> audited = new CopyOnWriteArrayList<>();
+
+		volatile Thread auditedOn;
+
+		volatile Thread backgroundOn;
+
+		Recorder(SelectorWakeQueue queue) {
+			this.queue = queue;
+		}
+
+	}
+
+	/** Listeners of each kind; proxied (transactions, {@code @Async}, Modulith's completion registration). */
+	static class Listeners {
+
+		private final Recorder recorder;
+
+		private final int flakyFailures;
+
+		Listeners(Recorder recorder, int flakyFailures) {
+			this.recorder = recorder;
+			this.flakyFailures = flakyFailures;
+		}
+
+		@EventListener
+		public void onRefreshed(ContextRefreshedEvent event) {
+			this.recorder.refreshedOn = Thread.currentThread();
+		}
+
+		@ApplicationModuleListener
+		public void onCommitted(Committed event) {
+			if (!this.recorder.queue.isReactorThread()) {
+				this.recorder.committedOffReactor.incrementAndGet();
+				this.recorder.committedThreads.add(Thread.currentThread().getName());
+			}
+			this.recorder.committed.add(event.sequence());
+		}
+
+		@EventListener
+		public void onPlain(Plain event) {
+			if (!this.recorder.queue.isReactorThread()) {
+				this.recorder.plainOffReactor.incrementAndGet();
+			}
+			// Written by one thread at a time when ordered (the reactor); a race here shows as out of order.
+			if (this.recorder.nextPlain[event.publisher()] != event.number()) {
+				this.recorder.plainOutOfOrder.incrementAndGet();
+			}
+			this.recorder.nextPlain[event.publisher()] = event.number() + 1;
+			this.recorder.plainDelivered.incrementAndGet();
+		}
+
+		@ApplicationModuleListener
+		public void onFlaky(Flaky event) {
+			int attempt = this.recorder.flakyAttempts.computeIfAbsent(event.id(), (id) -> new AtomicInteger())
+				.incrementAndGet();
+			if (attempt <= this.flakyFailures) {
+				throw new IllegalStateException("failure on purpose, attempt " + attempt + " of " + event.id());
+			}
+			this.recorder.flakyDone.add(event.id() + "@" + (this.recorder.queue.isReactorThread() ? "reactor" : "other"));
+		}
+
+		@TransactionalEventListener
+		public void onAudited(Audited event) {
+			this.recorder.auditedOn = Thread.currentThread();
+			this.recorder.audited.add(event.id());
+		}
+
+		/** An ordinary {@code @Async} method on a bean with module listeners: it keeps Spring's executor. */
+		@Async
+		public void background(CountDownLatch done) {
+			this.recorder.backgroundOn = Thread.currentThread();
+			done.countDown();
+		}
+
+	}
+
+}
