@@ -18,6 +18,7 @@ QUESTIONS = OrderedDict([
     ("WakeEconomyBenchmark", "Wake-up economy (wake-ups per task)"),
     ("ObservabilityCostBenchmark", "Observability cost (ours, 1 producer, bursts of 10,000; tasks/s with TaskTimings into Micrometer Timers)"),
     ("SpringEventsBenchmark", "Spring level: publishEvent with one async listener"),
+    ("ListenerLanesBenchmark", "Listener lanes: slow and stuck listeners (ms per scenario, lower is better)"),
 ])
 
 
@@ -164,6 +165,22 @@ def main():
                            f"{fmt(secondary(pub, 'gc.alloc.rate.norm') if pub else None)} | {fmt(e2e_score)} | "
                            f"{ratio(better('thrpt', ref_e2e['primaryMetric']['score'], e2e_score)) if ref_e2e and e2e else '–'} | "
                            f"{fmt(stream, 2)} | {fmt(burst, 2)} |")
+        elif cls == "ListenerLanesBenchmark":
+            out.append("| scenario | multicaster | measured ms | quick listeners done ms | all done ms | ideal ms | "
+                       "all done / ideal | quick: pool8 / this | out of order |")
+            out.append("|---|---|---:|---:|---:|---:|---:|---:|---:|")
+            pool_quick = {}
+            for method, r in rows:
+                if r["params"].get("multicaster") == "pool8":
+                    pool_quick[r["params"].get("scenario")] = secondary(r, "quickDoneMs")
+            for method, r in sorted(rows, key=lambda row: (row[1]["params"].get("scenario"), row[1]["params"].get("multicaster"))):
+                scenario = r["params"].get("scenario")
+                quick, done, ideal = (secondary(r, n) for n in ("quickDoneMs", "allDoneMs", "idealMs"))
+                over_ideal = (done / ideal) if (done and ideal and scenario == "slow") else None
+                versus_pool = (pool_quick.get(scenario) / quick) if (quick and pool_quick.get(scenario)) else None
+                out.append(f"| {scenario} | {r['params'].get('multicaster')} | {fmt(r['primaryMetric']['score'])} | "
+                           f"{fmt(quick)} | {fmt(done)} | {fmt(ideal) if scenario == 'slow' else '–'} | "
+                           f"{ratio(over_ideal)} | {ratio(versus_pool)} | {fmt(secondary(r, 'outOfOrder'))} |")
         elif cls == "WakeEconomyBenchmark":
             out.append("| impl | load | tasks/s | wake-ups/s | wake-ups per task | B/op (all threads) |")
             out.append("|---|---|---:|---:|---:|---:|")

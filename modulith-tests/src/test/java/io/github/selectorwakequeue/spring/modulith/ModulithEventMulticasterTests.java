@@ -169,7 +169,10 @@ class ModulithEventMulticasterTests {
 			List<Long> received = new ArrayList<>(this.recorder.committed.subList(before, before + total));
 			assertThat(received).as("commit order").containsExactlyElementsOf(
 					LongStream.range(first, first + total).boxed().toList());
-			assertThat(this.recorder.committedOffReactor).as("run anywhere but the reactor: %s",
+			// On the queue's threads, never on the publisher's: the reactor, or a worker of the listener's lane (each
+			// call marks its publication complete in the database, which makes the listener slow enough to leave the
+			// reactor; its lane keeps the commit order all the same).
+			assertThat(this.recorder.committedOffReactor).as("run off the queue's threads: %s",
 					this.recorder.committedThreads).hasValue(0);
 			await().atMost(BOUND).until(() -> this.registry.findIncompletePublications()
 				.stream()

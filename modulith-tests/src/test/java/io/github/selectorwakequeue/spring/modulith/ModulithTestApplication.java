@@ -108,6 +108,14 @@ class ModulithTestApplication {
 
 		final List<String> committedThreads = new CopyOnWriteArrayList<>();
 
+		/**
+		 * Whether this thread is one of the queue's: its reactor, or a thread of a listener's lane (a worker, or a
+		 * reactor thread that was handed off), which carry the queue's name.
+		 */
+		boolean onQueueThread() {
+			return this.queue.isReactorThread() || Thread.currentThread().getName().startsWith(this.queue.name());
+		}
+
 		final int[] nextPlain = new int[8];
 
 		final AtomicInteger plainOutOfOrder = new AtomicInteger();
@@ -151,7 +159,7 @@ class ModulithTestApplication {
 
 		@ApplicationModuleListener
 		public void onCommitted(Committed event) {
-			if (!this.recorder.queue.isReactorThread()) {
+			if (!this.recorder.onQueueThread()) {
 				this.recorder.committedOffReactor.incrementAndGet();
 				this.recorder.committedThreads.add(Thread.currentThread().getName());
 			}
