@@ -105,14 +105,6 @@ public class ListenerLanesBenchmark {
 		this.listeners.reset("stuck".equals(this.scenario));
 	}
 
-	/** Lets everything finish before the next invocation (outside the measurement). */
-	@TearDown(Level.Invocation)
-	public void finish(Timings timings) throws InterruptedException {
-		this.listeners.release.countDown();
-		this.listeners.allDone.await(60, TimeUnit.SECONDS);
-		timings.record(this.listeners);
-	}
-
 	/** When the quick listeners and everything were done, the ideal makespan, and out-of-order deliveries. */
 	@State(Scope.Thread)
 	@AuxCounters(AuxCounters.Type.EVENTS)
@@ -126,7 +118,16 @@ public class ListenerLanesBenchmark {
 
 		public long outOfOrder;
 
-		void record(Listeners listeners) {
+		/** Lets everything finish before the next invocation (outside the measurement), then reads the times. */
+		@TearDown(Level.Invocation)
+		public void finish(ListenerLanesBenchmark benchmark) throws InterruptedException {
+			Listeners listeners = benchmark.listeners;
+			listeners.release.countDown();
+			listeners.allDone.await(60, TimeUnit.SECONDS);
+			record(listeners);
+		}
+
+		private void record(Listeners listeners) {
 			this.quickDoneMs = TimeUnit.NANOSECONDS.toMillis(listeners.quickDoneAt - listeners.startedAt);
 			this.allDoneMs = TimeUnit.NANOSECONDS.toMillis(listeners.allDoneAt - listeners.startedAt);
 			this.idealMs = TimeUnit.NANOSECONDS.toMillis(listeners.longestIo());
