@@ -46,7 +46,9 @@ public final class Lane {
 
 	private final String name;
 
-	private final LaneRuntime runtime;
+	private final Clock clock;
+
+	private final long slowThresholdNanos;
 
 	/** Parts waiting while the lane is off the reactor. Appended by the reactor; polled by the lane's runner. */
 	final ConcurrentLinkedQueue<LanePart> backlog = new ConcurrentLinkedQueue<>();
@@ -98,9 +100,10 @@ public final class Lane {
 	/** 1 while a worker is between checking the queue state and taking a part (close waits this out). */
 	volatile boolean polling;
 
-	Lane(String name, LaneRuntime runtime) {
+	Lane(String name, Clock clock, long slowThresholdNanos) {
 		this.name = Objects.requireNonNull(name, "name");
-		this.runtime = runtime;
+		this.clock = clock;
+		this.slowThresholdNanos = slowThresholdNanos;
 	}
 
 	/**
@@ -115,7 +118,7 @@ public final class Lane {
 	 * @return the lane's mode, backlog, progress and, while a part runs off the reactor, its thread
 	 */
 	public LaneStats stats() {
-		long now = this.runtime.clock.nanoTime();
+		long now = this.clock.nanoTime();
 		Thread thread = this.runningThread;
 		long since = this.runningSinceNanos;
 		LanePart head = this.backlog.peek();
@@ -139,7 +142,7 @@ public final class Lane {
 		}
 		long previous = this.costNanos;
 		this.costNanos = (previous == 0) ? nanos : (3 * previous + nanos) / 4;
-		long threshold = this.runtime.slowThresholdNanos;
+		long threshold = this.slowThresholdNanos;
 		if (onReactor) {
 			this.streak = (nanos > threshold) ? this.streak + 1 : 0;
 			if (this.streak >= SLOW_AFTER) {

@@ -9,8 +9,9 @@ import java.util.concurrent.TimeUnit;
 import java.util.function.Consumer;
 
 /**
- * What the lanes of one queue share: their settings, the clock, the runner that contains failures, the workers
- * that run detached lanes, the queue state they obey, and the registry of lanes by name. Thread-safe.
+ * What the reactor's side of the lanes of one queue needs: their settings, the clock, the runner that contains
+ * failures, the workers that run detached lanes, the queue state they obey, and the registry of lanes by name.
+ * Thread-safe.
  */
 final class LaneRuntime {
 
@@ -33,14 +34,11 @@ final class LaneRuntime {
 
 	final LaneWorkers workers;
 
-	private final Runnable wakeReactor;
-
 	private final Map<String, Lane> lanes = new ConcurrentHashMap<>();
 
 	private final List<Consumer<Lane>> observers = new CopyOnWriteArrayList<>();
 
-	LaneRuntime(LaneSettings settings, Clock clock, TaskRunner runner, QueueState state, LaneWorkers workers,
-			Runnable wakeReactor) {
+	LaneRuntime(LaneSettings settings, Clock clock, TaskRunner runner, QueueState state, LaneWorkers workers) {
 		this.enabled = settings.enabled();
 		this.slowThresholdNanos = settings.slowThreshold().toNanos();
 		this.stuckThresholdNanos = settings.stuckThreshold().toNanos();
@@ -49,7 +47,6 @@ final class LaneRuntime {
 		this.runner = runner;
 		this.state = state;
 		this.workers = workers;
-		this.wakeReactor = wakeReactor;
 	}
 
 	/** The lane of that name, created on first use; observers hear of a new lane on the creating thread. */
@@ -58,7 +55,7 @@ final class LaneRuntime {
 		if (existing != null) {
 			return existing;
 		}
-		Lane created = new Lane(name, this);
+		Lane created = new Lane(name, this.clock, this.slowThresholdNanos);
 		existing = this.lanes.putIfAbsent(name, created);
 		if (existing != null) {
 			return existing;
@@ -89,11 +86,6 @@ final class LaneRuntime {
 			}
 		}
 		return true;
-	}
-
-	/** Wakes the reactor if it sleeps: a blocked lane has room again, or a lane went idle while closing. */
-	void wakeReactor() {
-		this.wakeReactor.run();
 	}
 
 	/** Period of the stuck-lane monitor: a quarter of the threshold, at least a millisecond. */

@@ -32,16 +32,35 @@ final class LaneWorkers {
 
 	private final ThreadPoolExecutor executor;
 
-	private LaneRuntime runtime;
+	private final QueueState state;
 
-	LaneWorkers(String queueName, int limit) {
+	private final TaskRunner runner;
+
+	private final Clock clock;
+
+	private final int maxBacklog;
+
+	private final Runnable wakeReactor;
+
+	/**
+	 * @param queueName prefix of the worker threads' names
+	 * @param limit most workers at once
+	 * @param state the queue state: workers stop taking parts once it is terminated
+	 * @param runner runs and contains a part
+	 * @param clock the queue's clock, to time parts
+	 * @param maxBacklog the lane limit: crossing half of it on the way down wakes a reactor held back by that lane
+	 * @param wakeReactor wakes the reactor if it sleeps
+	 */
+	LaneWorkers(String queueName, int limit, QueueState state, TaskRunner runner, Clock clock, int maxBacklog,
+			Runnable wakeReactor) {
 		this.executor = new ThreadPoolExecutor(limit, limit, 30, TimeUnit.SECONDS, new LinkedBlockingQueue<>(),
 				threadFactory(queueName + "-lane-worker-"));
 		this.executor.allowCoreThreadTimeOut(true);
-	}
-
-	void attach(LaneRuntime runtime) {
-		this.runtime = runtime;
+		this.state = state;
+		this.runner = runner;
+		this.clock = clock;
+		this.maxBacklog = maxBacklog;
+		this.wakeReactor = wakeReactor;
 	}
 
 	/** Gives the lane to a worker; its {@code workerActive} flag is already set by the caller. */
@@ -61,7 +80,7 @@ final class LaneWorkers {
 	 */
 	void runHandedOff(Lane lane) {
 		long since = lane.runningSinceNanos;
-		long now = this.runtime.clock.nanoTime();
+		long now = this.clock.nanoTime();
 		lane.stuck = false;
 		lane.runningThread = null;
 		lane.runningSinceNanos = 0;
@@ -80,7 +99,7 @@ final class LaneWorkers {
 			while (batch-- > 0 && (part = take(lane)) != null) {
 				runPart(lane, part);
 			}
-			if (this.runtime.state.isTerminated()) {
+			if (this.state.isTerminated()) {
 				lane.workerActive.set(false);
 				return;
 			}
@@ -91,8 +110,8 @@ final class LaneWorkers {
 			lane.workerActive.set(false);
 			// The reactor appends, then checks workerActive: re-check the backlog after letting go.
 			if (lane.depth.get() == 0 || !lane.workerActive.compareAndSet(false, true)) {
-				if (!this.runtime.state.isRunning()) {
-					this.runtime.wakeReactor(); // closing: the reactor waits for idle lanes
+				if (!this.state.isRunning()) {
+					this.wakeReactor.run(); // closing: the reactor waits for idle lanes
 				}
 				return;
 			}
@@ -103,12 +122,12 @@ final class LaneWorkers {
 	private LanePart take(Lane lane) {
 		lane.polling = true; // volatile write, then the state read: a Dekker pair with the closer
 		try {
-			if (this.runtime.state.isTerminated()) {
+			if (this.state.isTerminated()) {
 				return null;
 			}
 			LanePart part = lane.backlog.poll();
-			if (part != null && lane.depth.decrementAndGet() == this.runtime.maxBacklog / 2) {
-				this.runtime.wakeReactor(); // a reactor held back by this full lane may go on
+			if (part != null && lane.depth.decrementAndGet() == this.maxBacklog / 2) {
+				this.wakeReactor.run(); // a reactor held back by this full lane may go on
 			}
 			return part;
 		}
@@ -118,11 +137,11 @@ final class LaneWorkers {
 	}
 
 	private void runPart(Lane lane, LanePart part) {
-		Clock clock = this.runtime.clock;
+		Clock clock = this.clock;
 		long start = clock.nanoTime();
 		lane.runningSinceNanos = start;
 		lane.runningThread = Thread.currentThread();
-		this.runtime.runner.runPart(part.fanOut(), part.index());
+		this.runner.runPart(part.fanOut(), part.index());
 		long end = clock.nanoTime();
 		lane.runningThread = null;
 		lane.runningSinceNanos = 0;

@@ -117,10 +117,9 @@ public final class SelectorWakeQueue implements Executor, AutoCloseable {
 		this.runner = new TaskRunner(this.name, builder.errorHandler, this.taskTimings);
 		this.callerRunsRunner = new CallerRuns(this.runner);
 		this.probe = new ReactorProbe(this.clock);
-		LaneWorkers workers = new LaneWorkers(this.name, builder.laneSettings.workers());
-		this.laneRuntime = new LaneRuntime(builder.laneSettings, this.clock, this.runner, this.state, workers,
-				this::wakeReactor);
-		workers.attach(this.laneRuntime);
+		LaneWorkers workers = new LaneWorkers(this.name, builder.laneSettings.workers(), this.state, this.runner,
+				this.clock, builder.laneSettings.maxBacklog(), this::wakeReactor);
+		this.laneRuntime = new LaneRuntime(builder.laneSettings, this.clock, this.runner, this.state, workers);
 		LaneDispatcher dispatcher = new LaneDispatcher(this.laneRuntime);
 		Reactor reactor = new Reactor(this.state, this.ring, this.signal, this.timers, this.runner, this.probe,
 				this.clock, dispatcher, this.laneRuntime);

@@ -176,10 +176,7 @@ class LaneProtocolInterleavingTests {
 
 		AttachWorld(boolean recheck) {
 			this.recheck = recheck;
-			LaneRuntime runtime = new LaneRuntime(new LaneSettings(true, Duration.ofMillis(1), Duration.ofSeconds(1), 4,
-					100), Clock.SYSTEM, null, new QueueState(), null, () -> {
-					});
-			this.lane = new Lane("modelled", runtime);
+			this.lane = new Lane("modelled", Clock.SYSTEM, 1_000_000);
 			this.lane.slow = true;
 		}
 
