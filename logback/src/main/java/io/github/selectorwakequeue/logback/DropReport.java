@@ -1,0 +1,105 @@
+package io.github.selectorwakequeue.logback;
+
+import java.time.Duration;
+import java.time.Instant;
+import java.util.Objects;
+import java.util.concurrent.atomic.AtomicBoolean;
+
+import ch.qos.logback.classic.Level;
+import ch.qos.logback.classic.Logger;
+import ch.qos.logback.classic.spi.LoggingEvent;
+import io.github.selectorwakequeue.SelectorWakeQueue;
+
+/**
+ * The rate-limited summary of dropped events: one WARN line, appended through the attached appenders on the
+ * reactor thread, {@code "N events dropped (TRACE=…, DEBUG=…, INFO=…, WARN=…, ERROR=…) since <instant> by
+ * appender [name]"}, at most one per {@link #INTERVAL}.
+ *
+ * <p>The first drop of a window schedules a report on the queue's timer (one CAS and a timer allocation, once per
+ * window; every other drop costs one volatile read here). The reactor runs it between appends, so the summary
+ * takes no queue slot and cannot itself be dropped. Drops that race with a report are never lost: the report
+ * re-arms before reading the counters, and a drop re-checks after counting (a Dekker pair on
+ * {@link #scheduled} and the counters).
+ */
+final class DropReport {
+
+	/** Shortest time between two summary lines. */
+	static final Duration INTERVAL = Duration.ofSeconds(1);
+
+	private static final long INTERVAL_NANOS = INTERVAL.toNanos();
+
+	private static final String FQCN = DropReport.class.getName();
+
+	private final SelectorWakeQueue queue;
+
+	private final LevelCounters dropped;
+
+	private final Trampoline trampoline;
+
+	private final Logger logger;
+
+	private final String appenderName;
+
+	/** Whether a report is scheduled (or its window is open while the queue is closed). */
+	private final AtomicBoolean scheduled = new AtomicBoolean();
+
+	/** Wall-clock start of the open window: when its first drop happened. */
+	private volatile long windowStartMillis;
+
+	/** When the last summary was appended; read by droppers to delay the next report. */
+	private volatile long lastReportNanos = System.nanoTime() - INTERVAL_NANOS;
+
+	/** Counts already reported. Reactor thread only (or the stopping thread after the reactor exited). */
+	private DroppedEvents reported;
+
+	DropReport(SelectorWakeQueue queue, LevelCounters dropped, Trampoline trampoline, Logger logger,
+			String appenderName) {
+		this.queue = Objects.requireNonNull(queue, "queue");
+		this.dropped = Objects.requireNonNull(dropped, "dropped");
+		this.trampoline = Objects.requireNonNull(trampoline, "trampoline");
+		this.logger = Objects.requireNonNull(logger, "logger");
+		this.appenderName = Objects.requireNonNull(appenderName, "appenderName");
+		this.reported = dropped.snapshot();
+	}
+
+	/** Counts a dropped event and makes sure a summary will follow. Any thread; never blocks. */
+	void drop(Level level) {
+		this.dropped.increment(level);
+		if (!this.scheduled.get() && this.scheduled.compareAndSet(false, true)) {
+			this.windowStartMillis = System.currentTimeMillis();
+			if (!this.queue.isClosed()) {
+				long wait = Math.max(0, this.lastReportNanos + INTERVAL_NANOS - System.nanoTime());
+				this.queue.schedule(Duration.ofNanos(wait), this::report);
+			}
+		}
+	}
+
+	/** The scheduled report: reactor thread. */
+	private void report() {
+		long since = this.windowStartMillis;
+		this.scheduled.set(false); // re-arm before reading: a drop counted after this schedules the next report
+		appendSummary(since);
+	}
+
+	/**
+	 * The last summary, at stop: whatever is unreported, including the events stop could not flush. Only once
+	 * the reactor has exited (or on it).
+	 */
+	void appendFinalSummary() {
+		appendSummary(this.scheduled.get() ? this.windowStartMillis : System.currentTimeMillis());
+	}
+
+	private void appendSummary(long sinceMillis) {
+		DroppedEvents now = this.dropped.snapshot();
+		DroppedEvents delta = now.minus(this.reported);
+		if (delta.total() == 0) {
+			return;
+		}
+		this.reported = now;
+		String message = delta.total() + " events dropped (" + delta + ") since " + Instant.ofEpochMilli(sinceMillis)
+				+ " by appender [" + this.appenderName + "]";
+		this.trampoline.appendTopLevel(new LoggingEvent(FQCN, this.logger, Level.WARN, message, null, null));
+		this.lastReportNanos = System.nanoTime(); // after the line is out: the next one is at least INTERVAL later
+	}
+
+}

@@ -1,0 +1,90 @@
+package io.github.selectorwakequeue.logback;
+
+import java.util.ArrayDeque;
+import java.util.Objects;
+import java.util.function.Consumer;
+
+import ch.qos.logback.classic.Level;
+import ch.qos.logback.classic.spi.ILoggingEvent;
+
+/**
+ * How the reactor appends: a queued event goes to the attached appenders, and every event an attached appender
+ * logs meanwhile (it arrives back on the reactor thread) is appended right after it, on the same thread, instead
+ * of being queued behind itself (which, with a full queue, is logback#788's self-deadlock) or appended
+ * recursively from inside the appender that logged it.
+ *
+ * <p><b>Bounds.</b> Nesting stops at one level: an event logged while a nested event is being appended is
+ * dropped and counted, so an appender that logs on every append adds one event per queued event, not an endless
+ * chain. At most {@value #MAX_NESTED} nested events wait behind one queued event; more are dropped and counted.
+ *
+ * <p><b>Threads.</b> Used by one thread at a time: the reactor, or the stopping thread once the reactor has
+ * exited (the join orders them). No field is shared with callers, so none is volatile.
+ */
+final class Trampoline {
+
+	/** Nested events that may wait behind one queued event. */
+	static final int MAX_NESTED = 1024;
+
+	private static final int IDLE = -1;
+
+	private static final int TOP_LEVEL = 0;
+
+	private static final int NESTED = 1;
+
+	private final AttachedAppenders appenders;
+
+	private final Consumer<Level> drop;
+
+	private final boolean includeCallerData;
+
+	private final ArrayDeque<ILoggingEvent> nested = new ArrayDeque<>();
+
+	/** {@link #IDLE}, {@link #TOP_LEVEL} or {@link #NESTED}: what the reactor is appending now. */
+	private int depth = IDLE;
+
+	Trampoline(AttachedAppenders appenders, Consumer<Level> drop, boolean includeCallerData) {
+		this.appenders = Objects.requireNonNull(appenders, "appenders");
+		this.drop = Objects.requireNonNull(drop, "drop");
+		this.includeCallerData = includeCallerData;
+	}
+
+	/** Appends a queued (or reactor-made) event, then the events logged while appending it, in order. */
+	void appendTopLevel(ILoggingEvent event) {
+		if (this.depth != IDLE) {
+			logged(event); // only if an appender made the reactor append directly; keep the bound
+			return;
+		}
+		this.depth = TOP_LEVEL;
+		try {
+			this.appenders.appendToAll(event);
+			this.depth = NESTED;
+			ILoggingEvent next;
+			while ((next = this.nested.poll()) != null) {
+				this.appenders.appendToAll(next);
+			}
+		}
+		finally {
+			this.depth = IDLE;
+			ILoggingEvent left; // only if appendToAll threw, which it does not: never lose one silently
+			while ((left = this.nested.poll()) != null) {
+				this.drop.accept(left.getLevel());
+			}
+		}
+	}
+
+	/** An event logged on the reactor thread: appended now, appended after the current one, or dropped. */
+	void logged(ILoggingEvent event) {
+		if (this.depth == IDLE) {
+			Pipeline.prepare(event, this.includeCallerData);
+			appendTopLevel(event);
+		}
+		else if (this.depth == NESTED || this.nested.size() >= MAX_NESTED) {
+			this.drop.accept(event.getLevel());
+		}
+		else {
+			Pipeline.prepare(event, this.includeCallerData);
+			this.nested.add(event);
+		}
+	}
+
+}
