@@ -98,7 +98,7 @@ final class DropReport {
 		this.reported = now;
 		String message = delta.total() + " events dropped (" + delta + ") since " + Instant.ofEpochMilli(sinceMillis)
 				+ " by appender [" + this.appenderName + "]";
-		this.trampoline.appendTopLevel(new LoggingEvent(FQCN, this.logger, Level.WARN, message, null, null));
+		this.trampoline.appendSummary(new LoggingEvent(FQCN, this.logger, Level.WARN, message, null, null));
 		this.lastReportNanos = System.nanoTime(); // after the line is out: the next one is at least INTERVAL later
 	}
 

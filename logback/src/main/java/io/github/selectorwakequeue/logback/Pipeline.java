@@ -32,6 +32,8 @@ final class Pipeline {
 
 	private final DropReport dropReport;
 
+	private final LevelCounters dropped;
+
 	private final int queueSize;
 
 	private final int discardLimit;
@@ -48,6 +50,7 @@ final class Pipeline {
 		this.discardLimit = settings.queueSize() - settings.discardingThreshold();
 		this.neverDropLevel = settings.neverDropLevel().toInt();
 		this.includeCallerData = settings.includeCallerData();
+		this.dropped = Objects.requireNonNull(dropped, "dropped");
 		this.queue = SelectorWakeQueue.builder()
 			.name(settings.name())
 			.capacity(settings.queueSize())
@@ -98,6 +101,15 @@ final class Pipeline {
 
 	private void drop(Level level) {
 		this.dropReport.drop(level);
+	}
+
+	private void drop(Level level, boolean report) {
+		if (report) {
+			this.dropReport.drop(level);
+		}
+		else {
+			this.dropped.increment(level);
+		}
 	}
 
 	/**

@@ -2,7 +2,6 @@ package io.github.selectorwakequeue.logback;
 
 import java.util.ArrayDeque;
 import java.util.Objects;
-import java.util.function.Consumer;
 
 import ch.qos.logback.classic.Level;
 import ch.qos.logback.classic.spi.ILoggingEvent;
@@ -16,6 +15,8 @@ import ch.qos.logback.classic.spi.ILoggingEvent;
  * <p><b>Bounds.</b> Nesting stops at one level: an event logged while a nested event is being appended is
  * dropped and counted, so an appender that logs on every append adds one event per queued event, not an endless
  * chain. At most {@value #MAX_NESTED} nested events wait behind one queued event; more are dropped and counted.
+ * Drops caused while a drop summary line is appended are counted without asking for another summary (they are in
+ * the next one), so an appender that logs about every line cannot turn the summary into a line per second.
  *
  * <p><b>Threads.</b> Used by one thread at a time: the reactor, or the stopping thread once the reactor has
  * exited (the join orders them). No field is shared with callers, so none is volatile.
@@ -33,7 +34,7 @@ final class Trampoline {
 
 	private final AttachedAppenders appenders;
 
-	private final Consumer<Level> drop;
+	private final Drops drops;
 
 	private final boolean includeCallerData;
 
@@ -42,19 +43,32 @@ final class Trampoline {
 	/** {@link #IDLE}, {@link #TOP_LEVEL} or {@link #NESTED}: what the reactor is appending now. */
 	private int depth = IDLE;
 
-	Trampoline(AttachedAppenders appenders, Consumer<Level> drop, boolean includeCallerData) {
+	/** Whether the top-level event being appended is a drop summary. */
+	private boolean summary;
+
+	Trampoline(AttachedAppenders appenders, Drops drops, boolean includeCallerData) {
 		this.appenders = Objects.requireNonNull(appenders, "appenders");
-		this.drop = Objects.requireNonNull(drop, "drop");
+		this.drops = Objects.requireNonNull(drops, "drops");
 		this.includeCallerData = includeCallerData;
 	}
 
 	/** Appends a queued (or reactor-made) event, then the events logged while appending it, in order. */
 	void appendTopLevel(ILoggingEvent event) {
+		appendTopLevel(event, false);
+	}
+
+	/** Appends a drop summary line like {@link #appendTopLevel(ILoggingEvent)}. */
+	void appendSummary(ILoggingEvent summaryLine) {
+		appendTopLevel(summaryLine, true);
+	}
+
+	private void appendTopLevel(ILoggingEvent event, boolean isSummary) {
 		if (this.depth != IDLE) {
 			logged(event); // only if an appender made the reactor append directly; keep the bound
 			return;
 		}
 		this.depth = TOP_LEVEL;
+		this.summary = isSummary;
 		try {
 			this.appenders.appendToAll(event);
 			this.depth = NESTED;
@@ -67,8 +81,9 @@ final class Trampoline {
 			this.depth = IDLE;
 			ILoggingEvent left; // only if appendToAll threw, which it does not: never lose one silently
 			while ((left = this.nested.poll()) != null) {
-				this.drop.accept(left.getLevel());
+				drop(left);
 			}
+			this.summary = false;
 		}
 	}
 
@@ -79,12 +94,28 @@ final class Trampoline {
 			appendTopLevel(event);
 		}
 		else if (this.depth == NESTED || this.nested.size() >= MAX_NESTED) {
-			this.drop.accept(event.getLevel());
+			drop(event);
 		}
 		else {
 			Pipeline.prepare(event, this.includeCallerData);
 			this.nested.add(event);
 		}
+	}
+
+	private void drop(ILoggingEvent event) {
+		this.drops.drop(event.getLevel(), !this.summary);
+	}
+
+	/** Where the trampoline's drops are counted. */
+	interface Drops {
+
+		/**
+		 * Counts a dropped event.
+		 * @param level its level
+		 * @param report whether to make sure a summary line follows
+		 */
+		void drop(Level level, boolean report);
+
 	}
 
 }
