@@ -4,7 +4,7 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * The child JVM of {@link ShutdownHookTest}: logs {@code args[0]} events through the Logback configuration given
+ * The child JVM of {@link ShutdownHookTests}: logs {@code args[0]} events through the Logback configuration given
  * by {@code -Dlogback.configurationFile}, then exits at once with {@code System.exit(0)}; Logback's
  * {@code <shutdownHook/>} must stop the context, and the appender flush, before the JVM is gone.
  */

@@ -18,7 +18,7 @@ import static org.junit.jupiter.api.Assertions.assertTimeoutPreemptively;
  * exactly per level, the reserved slots take exactly {@code discardingThreshold} events at or above
  * {@code neverDropLevel}, and one summary line follows once the reactor gets going again.
  */
-class FullQueueTest {
+class FullQueueTests {
 
 	@Test
 	void dropsAreCountedPerLevelAndTheReservedSlotsGoToWarnAndError() {

@@ -21,7 +21,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 /** Configuration from {@code logback.xml}: every property, and a clear error for each bad value. */
-class ConfigurationTest {
+class ConfigurationTests {
 
 	@Test
 	void everyPropertyIsSetFromXmlAndCallerDataIsTakenOnTheCaller() throws JoranException {

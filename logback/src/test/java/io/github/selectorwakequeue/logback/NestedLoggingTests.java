@@ -20,7 +20,7 @@ import static org.junit.jupiter.api.Assertions.assertTimeoutPreemptively;
  * event it logs is appended right after the one being appended, on the reactor, once; what that nested append
  * logs in turn is dropped and counted, so nothing recurses or loops without bound.
  */
-class NestedLoggingTest {
+class NestedLoggingTests {
 
 	private static final Pattern DEBUG_COUNT = Pattern.compile("DEBUG=(\\d+)");
 

@@ -19,7 +19,7 @@ import static org.junit.jupiter.api.Assertions.assertTimeoutPreemptively;
  * right after the last call: Logback's {@code <shutdownHook/>} ({@code DefaultShutdownHook}) stops the context,
  * our {@code stop()} flushes the queue, and the file holds every event, in order.
  */
-class ShutdownHookTest {
+class ShutdownHookTests {
 
 	private static final int EVENTS = 50_000;
 

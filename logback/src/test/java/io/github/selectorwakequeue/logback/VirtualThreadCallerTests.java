@@ -22,7 +22,7 @@ import static org.junit.jupiter.api.Assertions.assertTimeoutPreemptively;
  * reflection; runs on JDK 21 or later (CI's JDK 25 pass).
  */
 @EnabledForJreRange(min = JRE.JAVA_21)
-class VirtualThreadCallerTest {
+class VirtualThreadCallerTests {
 
 	private static final int THREADS = 10_000;
 

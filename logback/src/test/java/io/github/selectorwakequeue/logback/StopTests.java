@@ -20,7 +20,7 @@ import static org.junit.jupiter.api.Assertions.assertTimeoutPreemptively;
  * appender that throws an {@link Error} (LOGBACK-1354, logback#610: it killed {@code AsyncAppender}'s worker and
  * left callers blocked) costs that one append, nothing more; a stopped appender starts again with a new reactor.
  */
-class StopTest {
+class StopTests {
 
 	@Test
 	void stopFlushesOneHundredThousandQueuedEvents() {

@@ -17,7 +17,7 @@ import static org.junit.jupiter.api.Assertions.assertTimeoutPreemptively;
  * such events; LOGBACK-910 / logback#998: it swallowed the flag). Every event is appended and every flag is
  * still set afterwards.
  */
-class InterruptedCallerTest {
+class InterruptedCallerTests {
 
 	private static final int CALLERS = 64;
 

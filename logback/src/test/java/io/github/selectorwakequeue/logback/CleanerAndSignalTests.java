@@ -20,7 +20,7 @@ import static org.junit.jupiter.api.Assertions.assertTimeoutPreemptively;
  * run after {@code System.gc()}) while holding a lock the attached appender needs, and logging from a signal
  * handler ({@code SIGWINCH}, on the JVM's signal-dispatch thread). Neither caller may block.
  */
-class CleanerAndSignalTest {
+class CleanerAndSignalTests {
 
 	private static final int CLEANED_OBJECTS = 100;
 

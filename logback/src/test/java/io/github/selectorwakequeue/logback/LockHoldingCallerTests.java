@@ -19,7 +19,7 @@ import static org.junit.jupiter.api.Assertions.assertTimeoutPreemptively;
  * With a blocking queue both deadlock as soon as the queue fills; here the caller never waits, the message is
  * formatted on the caller's thread, and a mutable argument is captured as it was when logged.
  */
-class LockHoldingCallerTest {
+class LockHoldingCallerTests {
 
 	private static final int CALLERS = 4;
 
