@@ -234,8 +234,18 @@ public final class SelectorWakeQueueAppender extends UnsynchronizedAppenderBase<
 	 * @return the queue's statistics; empty if the appender was never started
 	 */
 	public Optional<Stats> queueStats() {
+		return queue().map(SelectorWakeQueue::stats);
+	}
+
+	/**
+	 * The queue of the current run (or of the last one, once stopped), named after this appender, for metrics
+	 * and diagnostics (for example {@code new SelectorWakeQueueMetrics(queue, null, null)}). Read it; do not
+	 * submit tasks to it or close it: the appender owns it, and a start after a stop makes a new one.
+	 * @return the queue; empty if the appender was never started
+	 */
+	public Optional<SelectorWakeQueue> queue() {
 		Pipeline current = this.pipeline;
-		return (current != null) ? Optional.of(current.queue().stats()) : Optional.empty();
+		return (current != null) ? Optional.of(current.queue()) : Optional.empty();
 	}
 
 	// ---- properties ---------------------------------------------------------------------------------------

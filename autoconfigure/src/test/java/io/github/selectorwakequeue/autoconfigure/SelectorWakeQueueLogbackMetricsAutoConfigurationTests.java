@@ -1,0 +1,113 @@
+package io.github.selectorwakequeue.autoconfigure;
+
+import ch.qos.logback.classic.Logger;
+import ch.qos.logback.classic.LoggerContext;
+import ch.qos.logback.classic.spi.ILoggingEvent;
+import ch.qos.logback.core.read.ListAppender;
+import io.github.selectorwakequeue.logback.SelectorWakeQueueAppender;
+import io.github.selectorwakequeue.spring.logback.SelectorWakeQueueAppenderMetrics;
+import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
+import org.junit.jupiter.api.Test;
+import org.slf4j.LoggerFactory;
+
+import org.springframework.boot.autoconfigure.AutoConfigurations;
+import org.springframework.boot.micrometer.metrics.autoconfigure.CompositeMeterRegistryAutoConfiguration;
+import org.springframework.boot.micrometer.metrics.autoconfigure.MetricsAutoConfiguration;
+import org.springframework.boot.micrometer.metrics.autoconfigure.export.simple.SimpleMetricsExportAutoConfiguration;
+import org.springframework.boot.test.context.FilteredClassLoader;
+import org.springframework.boot.test.context.runner.ApplicationContextRunner;
+import org.springframework.context.annotation.Bean;
+import org.springframework.context.annotation.Configuration;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+/**
+ * Tests for {@link SelectorWakeQueueLogbackMetricsAutoConfiguration}: when the binder exists, and that Boot binds
+ * the appenders of the Logback configuration in use.
+ */
+class SelectorWakeQueueLogbackMetricsAutoConfigurationTests {
+
+	private final ApplicationContextRunner runner = new ApplicationContextRunner()
+		.withConfiguration(AutoConfigurations.of(SelectorWakeQueueLogbackMetricsAutoConfiguration.class));
+
+	@Test
+	void bindsWithAMeterRegistryAndTheAppenderOnTheClasspath() {
+		this.runner.withUserConfiguration(RegistryConfiguration.class)
+			.run((context) -> assertThat(context).hasSingleBean(SelectorWakeQueueAppenderMetrics.class));
+	}
+
+	@Test
+	void backsOffWithoutAMeterRegistry() {
+		this.runner.run((context) -> assertThat(context).doesNotHaveBean(SelectorWakeQueueAppenderMetrics.class));
+	}
+
+	@Test
+	void backsOffWithoutTheAppenderModule() {
+		this.runner.withUserConfiguration(RegistryConfiguration.class)
+			.withClassLoader(new FilteredClassLoader(SelectorWakeQueueAppender.class))
+			.run((context) -> assertThat(context).doesNotHaveBean(SelectorWakeQueueAppenderMetrics.class));
+	}
+
+	@Test
+	void backsOffForAUsersBinder() {
+		this.runner.withUserConfiguration(RegistryConfiguration.class, UserBinderConfiguration.class)
+			.run((context) -> assertThat(context).getBean(SelectorWakeQueueAppenderMetrics.class)
+				.isSameAs(context.getBean(UserBinderConfiguration.class).binder));
+	}
+
+	@Test
+	void bootBindsTheAppendersOfTheLogbackConfigurationInUse() {
+		LoggerContext logback = (LoggerContext) LoggerFactory.getILoggerFactory();
+		ListAppender<ILoggingEvent> list = new ListAppender<>();
+		list.setContext(logback);
+		list.start();
+		SelectorWakeQueueAppender appender = new SelectorWakeQueueAppender();
+		appender.setContext(logback);
+		appender.setName("AUTO_LOGS");
+		appender.addAppender(list);
+		appender.start();
+		Logger logger = logback.getLogger("selector-wake-queue.logback-metrics-test");
+		logger.addAppender(appender);
+		try {
+			this.runner
+				.withConfiguration(AutoConfigurations.of(MetricsAutoConfiguration.class,
+						SimpleMetricsExportAutoConfiguration.class, CompositeMeterRegistryAutoConfiguration.class))
+				.run((context) -> {
+					MeterRegistry registry = context.getBean(MeterRegistry.class);
+					assertThat(registry.get("wakequeue.log.dropped").tags("name", "AUTO_LOGS", "level", "warn")
+						.functionCounter()
+						.count()).isZero();
+					assertThat(registry.get("wakequeue.capacity").tag("name", "AUTO_LOGS").gauge().value())
+						.isEqualTo(SelectorWakeQueueAppender.DEFAULT_QUEUE_SIZE);
+				});
+		}
+		finally {
+			logger.detachAppender(appender);
+			appender.stop();
+		}
+	}
+
+	@Configuration(proxyBeanMethods = false)
+	static class RegistryConfiguration {
+
+		@Bean
+		MeterRegistry meterRegistry() {
+			return new SimpleMeterRegistry();
+		}
+
+	}
+
+	@Configuration(proxyBeanMethods = false)
+	static class UserBinderConfiguration {
+
+		final SelectorWakeQueueAppenderMetrics binder = new SelectorWakeQueueAppenderMetrics(new LoggerContext());
+
+		@Bean
+		SelectorWakeQueueAppenderMetrics userBinder() {
+			return this.binder;
+		}
+
+	}
+
+}
