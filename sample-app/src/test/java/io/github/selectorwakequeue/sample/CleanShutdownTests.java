@@ -19,6 +19,7 @@ import org.springframework.context.ConfigurableApplicationContext;
 import org.springframework.context.event.ContextClosedEvent;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
 import static org.junit.jupiter.api.Assertions.assertTimeoutPreemptively;
 
 /**
@@ -41,7 +42,9 @@ class CleanShutdownTests {
 				SelectorWakeQueue queue = context.getBean(SelectorWakeQueue.class);
 				Thread reactor = queue.reactorThread().orElseThrow();
 				String port = context.getEnvironment().getProperty("local.server.port");
-				assertThat(output).contains("curl -s -X POST 'http://localhost:" + port + "/tasks?count=1000'");
+				// console logging goes through the queue appender (logback-spring.xml): the line arrives asynchronously
+				await().atMost(Duration.ofSeconds(10))
+					.until(() -> output.toString().contains("curl -s -X POST 'http://localhost:" + port + "/tasks?count=1000'"));
 
 				// Hold the reactor until the context closes, so that the whole burst is still queued then.
 				CountDownLatch reactorBusy = new CountDownLatch(1);

@@ -192,8 +192,24 @@ class SampleApplicationTests {
 	}
 
 	private double dispatchedMetric() {
-		return getJson("/actuator/metrics/wakequeue.tasks?tag=outcome:dispatched").read("$.measurements[0].value",
-				Double.class);
+		// the event queue's only: the logging appender's queue has wakequeue.* meters too, under its own name
+		return getJson("/actuator/metrics/wakequeue.tasks?tag=name:selector-wake-queue&tag=outcome:dispatched")
+			.read("$.measurements[0].value", Double.class);
+	}
+
+	@Test
+	void consoleLoggingGoesThroughTheQueueAppenderAndShowsInMetrics() {
+		assertTimeoutPreemptively(BOUND, () -> {
+			// the application's start-up lines went through it (logback-spring.xml)
+			DocumentContext dispatched = getJson("/actuator/metrics/wakequeue.tasks?tag=name:ASYNC_CONSOLE&tag=outcome:dispatched");
+			assertThat(dispatched.read("$.measurements[0].value", Double.class)).isPositive();
+			DocumentContext dropped = getJson("/actuator/metrics/wakequeue.log.dropped?tag=name:ASYNC_CONSOLE");
+			assertThat(dropped.read("$.measurements[0].value", Double.class)).isZero();
+			assertThat(dropped.read("$.availableTags[?(@.tag == 'level')].values[*]", List.class))
+				.containsExactlyInAnyOrder("trace", "debug", "info", "warn", "error");
+			assertThat(Thread.getAllStackTraces().keySet()).extracting(Thread::getName)
+				.contains("SelectorWakeQueueAppender-ASYNC_CONSOLE");
+		});
 	}
 
 	private DocumentContext post(String uri) {
