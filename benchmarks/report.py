@@ -19,6 +19,7 @@ QUESTIONS = OrderedDict([
     ("ObservabilityCostBenchmark", "Observability cost (ours, 1 producer, bursts of 10,000; tasks/s with TaskTimings into Micrometer Timers)"),
     ("SpringEventsBenchmark", "Spring level: publishEvent with one async listener"),
     ("ListenerLanesBenchmark", "Listener lanes: slow and stuck listeners (ms per scenario, lower is better)"),
+    ("LogbackAppenderBenchmark", "Logback: caller cost of one INFO log call, and what reaches the attached appender"),
 ])
 
 
@@ -74,6 +75,34 @@ def secondary(result, name):
 
 def percentile(result, p):
     return result["primaryMetric"].get("scorePercentiles", {}).get(p)
+
+
+def per_second(result, counter):
+    """An EVENTS aux counter (summed over iterations) as a rate per second of measurement."""
+    metric = result.get("secondaryMetrics", {}).get(counter)
+    if metric is None:
+        return None
+    iterations = sum(len(fork) for fork in metric.get("rawData", [])) or 1
+    amount, unit = result.get("measurementTime", "1 s").split()
+    seconds = float(amount) * {"s": 1, "ms": 1e-3, "us": 1e-6, "min": 60}.get(unit, 1)
+    return metric["score"] / (iterations * seconds)
+
+
+def logback_table(rows, reference_of):
+    """Rows of LogbackAppenderBenchmark: per sink and thread count, each appender's caller cost and delivery."""
+    out = ["| sink | threads | impl | ns/call | ours × | B/call | calls/s | appended/s | appended share |",
+           "|---|---:|---|---:|---:|---:|---:|---:|---:|"]
+    threads = {"oneThread": 1, "fourThreads": 4}
+    for method, r in sorted(rows, key=lambda row: (row[1]["params"].get("sink", ""), threads.get(row[0], 0))):
+        ref = reference_of("LogbackAppenderBenchmark", method, r)
+        score = r["primaryMetric"]["score"]
+        calls, appended = per_second(r, "calls"), per_second(r, "appended")
+        share = (appended / calls) if calls and appended is not None else None
+        out.append(f"| {r['params'].get('sink')} | {threads.get(method, '?')} | {r['params'].get('impl')} | "
+                   f"{fmt(score)} | {ratio(better('avgt', ref['primaryMetric']['score'], score)) if ref else '–'} | "
+                   f"{fmt(secondary(r, 'gc.alloc.rate.norm'))} | {fmt(calls)} | {fmt(appended)} | "
+                   f"{'–' if share is None else f'{100 * share:.1f} %'} |")
+    return out
 
 
 def better(mode, ours, theirs):
@@ -185,6 +214,8 @@ def main():
                 out.append(f"| {scenario} | {r['params'].get('multicaster')} | {fmt(r['primaryMetric']['score'])} | "
                            f"{fmt(quick)} | {fmt(done)} | {fmt(ideal) if scenario == 'slow' else '–'} | "
                            f"{ratio(over_ideal)} | {ratio(versus_pool)} | {fmt(disorder)} |")
+        elif cls == "LogbackAppenderBenchmark":
+            out.extend(logback_table(rows, reference_of))
         elif cls == "WakeEconomyBenchmark":
             out.append("| impl | load | tasks/s | wake-ups/s | wake-ups per task | B/op (all threads) |")
             out.append("|---|---|---:|---:|---:|---:|")
