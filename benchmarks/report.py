@@ -90,15 +90,24 @@ def per_second(result, counter):
 
 def logback_table(rows, reference_of):
     """Rows of LogbackAppenderBenchmark: per sink and thread count, each appender's caller cost and delivery."""
-    out = ["| sink | threads | impl | ns/call | ours × | B/call | calls/s | appended/s | appended share |",
-           "|---|---:|---|---:|---:|---:|---:|---:|---:|"]
+    out = ["| sink | work | threads | impl | ns/call | ours × | B/call | calls/s | appended/s | appended share |",
+           "|---|---:|---:|---|---:|---:|---:|---:|---:|---:|"]
     threads = {"oneThread": 1, "fourThreads": 4}
-    for method, r in sorted(rows, key=lambda row: (row[1]["params"].get("sink", ""), threads.get(row[0], 0))):
+    impls = ["swq", "async", "async-neverblock", "sync"]
+
+    def order(row):
+        params = row[1]["params"]
+        impl = params.get("impl", "")
+        return (params.get("sink", ""), int(params.get("work", 0)), threads.get(row[0], 0),
+                impls.index(impl) if impl in impls else len(impls))
+
+    for method, r in sorted(rows, key=order):
         ref = reference_of("LogbackAppenderBenchmark", method, r)
         score = r["primaryMetric"]["score"]
         calls, appended = per_second(r, "calls"), per_second(r, "appended")
         share = (appended / calls) if calls and appended is not None else None
-        out.append(f"| {r['params'].get('sink')} | {threads.get(method, '?')} | {r['params'].get('impl')} | "
+        out.append(f"| {r['params'].get('sink')} | {r['params'].get('work', '0')} | {threads.get(method, '?')} | "
+                   f"{r['params'].get('impl')} | "
                    f"{fmt(score)} | {ratio(better('avgt', ref['primaryMetric']['score'], score)) if ref else '–'} | "
                    f"{fmt(secondary(r, 'gc.alloc.rate.norm'))} | {fmt(calls)} | {fmt(appended)} | "
                    f"{'–' if share is None else f'{100 * share:.1f} %'} |")

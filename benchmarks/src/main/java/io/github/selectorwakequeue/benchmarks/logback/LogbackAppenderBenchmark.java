@@ -21,6 +21,7 @@ import org.openjdk.jmh.annotations.Setup;
 import org.openjdk.jmh.annotations.State;
 import org.openjdk.jmh.annotations.TearDown;
 import org.openjdk.jmh.annotations.Threads;
+import org.openjdk.jmh.infra.Blackhole;
 
 /**
  * What one {@code logger.info("event from {}", caller)} costs the calling thread, flat out from 1 or 4 threads,
@@ -30,7 +31,7 @@ import org.openjdk.jmh.annotations.Threads;
  * Attached appender ({@code sink}): {@code memory} (pattern-encodes into bytes, no I/O) or {@code file}
  * (Logback's file appender, {@code immediateFlush}: one {@code write} per event).
  *
- * <p>Score: ns per call (per thread). Counters, per iteration, summed over the threads: {@code calls} made and
+ * <p>Score: ns per call (per thread), including the {@code work} between calls. Counters, per iteration, summed over the threads: {@code calls} made and
  * {@code appended} (events of those calls that reached the attached appender; what the caller did not wait for
  * and that is missing was dropped). Run with {@code -prof gc}: {@code gc.alloc.rate.norm} is bytes per call,
  * all threads included (the event itself, formatting, queueing, encoding).
@@ -48,6 +49,14 @@ public class LogbackAppenderBenchmark {
 
 	@Param({ "1024" })
 	public int queueSize;
+
+	/**
+	 * Application work between two log calls, in {@link Blackhole#consumeCPU} tokens (500 is about 1 µs on the
+	 * recorded machine), inside the measured call: {@code 0} logs flat out, which measures the caller path but lets
+	 * callers that never wait take the consumer's CPU; {@code 500} offers a load closer to an application's.
+	 */
+	@Param({ "0", "500" })
+	public int work;
 
 	private LogbackStack stack;
 
@@ -89,6 +98,9 @@ public class LogbackAppenderBenchmark {
 	}
 
 	private void log(Caller caller) {
+		if (this.work > 0) {
+			Blackhole.consumeCPU(this.work);
+		}
 		this.stack.logger.info("event from {}", caller.tally);
 		caller.calls++;
 	}
