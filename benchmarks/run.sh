@@ -2,7 +2,7 @@
 # Builds the JMH jar and runs the benchmarks, then writes results/latest.md (absolute figures and ratios
 # to our queue, all from this one run) next to the JMH JSON.
 #
-#   benchmarks/run.sh                 the recorded run: every benchmark (about 18 minutes on 2 cores)
+#   benchmarks/run.sh                 the recorded run: every benchmark (about 27 minutes on 2 cores)
 #   benchmarks/run.sh --quick         every benchmark, short iterations (under 5 minutes): a smoke test
 #   benchmarks/run.sh [--quick] REGEX only the benchmarks matching the JMH regex, e.g. 'WakeLatency'
 #   benchmarks/run.sh ... -- ARGS     extra JMH arguments, e.g. -- -p impl=swq,tpe
