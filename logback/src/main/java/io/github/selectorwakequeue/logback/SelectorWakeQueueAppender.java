@@ -105,10 +105,17 @@ public final class SelectorWakeQueueAppender extends UnsynchronizedAppenderBase<
 		try {
 			next = new Pipeline(settings, this.appenders, this.dropped,
 					((LoggerContext) getContext()).getLogger(SelectorWakeQueueAppender.class), this);
+		}
+		catch (RuntimeException ex) {
+			addError(this + ": could not open its queue; the appender is not started", ex);
+			return;
+		}
+		try {
 			next.start();
 		}
 		catch (RuntimeException ex) {
-			addError(this + ": could not start its queue; the appender is not started", ex);
+			next.close(java.time.Duration.ZERO); // releases its pipe and selector; nothing was queued
+			addError(this + ": could not start its reactor thread; the appender is not started", ex);
 			return;
 		}
 		this.pipeline = next;
@@ -191,7 +198,9 @@ public final class SelectorWakeQueueAppender extends UnsynchronizedAppenderBase<
 					+ "when it returns");
 			Thread stopper = new Thread(() -> {
 				awaitExit(flush.busyReactor());
-				finish(current);
+				if (!isStarted()) { // started again meanwhile: its appenders are in use, leave them
+					finish(current);
+				}
 			}, "SelectorWakeQueueAppender-" + getName() + "-stopper");
 			stopper.setDaemon(true);
 			stopper.start();
