@@ -1,6 +1,7 @@
 package io.github.selectorwakequeue.autoconfigure;
 
 import io.github.selectorwakequeue.SelectorWakeQueue;
+import io.github.selectorwakequeue.spring.actuate.RelatedQueues;
 import io.github.selectorwakequeue.spring.actuate.SelectorWakeQueueEndpoint;
 import io.github.selectorwakequeue.spring.event.EventRoutingStatus;
 
@@ -30,9 +31,11 @@ public final class SelectorWakeQueueEndpointAutoConfiguration {
 	@Bean
 	@ConditionalOnMissingBean
 	SelectorWakeQueueEndpoint selectorWakeQueueEndpoint(SelectorWakeQueue queue,
-			SelectorWakeQueueProperties properties, ObjectProvider<EventRoutingStatus> routing) {
+			SelectorWakeQueueProperties properties, ObjectProvider<EventRoutingStatus> routing,
+			ObjectProvider<RelatedQueues> related) {
 		return new SelectorWakeQueueEndpoint(queue, properties.getHealth().getStallThreshold(),
-				routing.getIfAvailable());
+				routing.getIfAvailable(),
+				() -> related.orderedStream().flatMap((source) -> source.relatedQueues().stream()).toList());
 	}
 
 }

@@ -27,7 +27,8 @@ import org.springframework.boot.actuate.endpoint.annotation.ReadOperation;
  * as ISO-8601 strings), {@code utilization} (percent), {@code eventRouting} ({@code true}, or a sentence
  * saying why events are not routed), the events counted each way, the reactor thread's {@code name} and
  * {@code state}, {@code reactorHandOffs}, {@code lanes} (per listener: mode, depth, lag, delivered, cost, and the
- * thread of an event running off the reactor), and the {@code health} status (the rules of {@link SelectorWakeQueueHealthIndicator}).
+ * thread of an event running off the reactor), {@code relatedQueues} (the application's other queues, such as each
+ * Logback {@code SelectorWakeQueueAppender}'s, with its drops per level), and the {@code health} status (the rules of {@link SelectorWakeQueueHealthIndicator}).
  *
  * <p>It never includes a task, an event, or the {@code toString()} of any user object: those may hold
  * secrets. Lock-free; it never waits for the reactor.
@@ -44,6 +45,8 @@ public class SelectorWakeQueueEndpoint {
 
 	private final @Nullable EventRoutingStatus routing;
 
+	private final RelatedQueues related;
+
 	/**
 	 * Creates the endpoint.
 	 * @param queue the queue to describe
@@ -52,9 +55,22 @@ public class SelectorWakeQueueEndpoint {
 	 */
 	public SelectorWakeQueueEndpoint(SelectorWakeQueue queue, Duration stallThreshold,
 			@Nullable EventRoutingStatus routing) {
+		this(queue, stallThreshold, routing, List::of);
+	}
+
+	/**
+	 * Creates the endpoint.
+	 * @param queue the queue to describe
+	 * @param stallThreshold how long one task may run before the reactor counts as stalled
+	 * @param routing the event routing status, or {@code null} when events are not routed by this starter
+	 * @param related other queues to describe next to it, such as the Logback appenders'
+	 */
+	public SelectorWakeQueueEndpoint(SelectorWakeQueue queue, Duration stallThreshold,
+			@Nullable EventRoutingStatus routing, RelatedQueues related) {
 		this.queue = Objects.requireNonNull(queue, "queue");
 		this.stallThreshold = Objects.requireNonNull(stallThreshold, "stallThreshold");
 		this.routing = routing;
+		this.related = Objects.requireNonNull(related, "related");
 	}
 
 	/**
@@ -72,7 +88,12 @@ public class SelectorWakeQueueEndpoint {
 				stats.callerRuns(), stats.discarded(), stats.failed(), stats.wakeups(), stats.reactorRestarts(),
 				stats.selectorRebuilds(), stats.tasksLost(), stats.oldestTaskAge().toString(), stats.currentTaskRunningFor().toString(),
 				this.queue.overflowPolicy().name(), eventRouting(), events, diagnosis.reactorThread(),
-				stats.reactorHandOffs(), lanes(diagnosis), diagnosis.condition().name());
+				stats.reactorHandOffs(), lanes(diagnosis), related(), diagnosis.condition().name());
+	}
+
+	private @Nullable List<RelatedQueueDescriptor> related() {
+		List<RelatedQueues.RelatedQueue> queues = this.related.relatedQueues();
+		return queues.isEmpty() ? null : queues.stream().map(RelatedQueueDescriptor::of).toList();
 	}
 
 	private static List<LaneDescriptor> lanes(SelectorWakeQueueDiagnosis diagnosis) {
@@ -118,6 +139,7 @@ public class SelectorWakeQueueEndpoint {
 	 * @param reactorThread the reactor thread's {@code name} and {@code state}, or {@code null} before start
 	 * @param reactorHandOffs reactor threads started while the previous one stayed with a stuck listener
 	 * @param lanes the listeners' lanes, by name
+	 * @param relatedQueues the application's other queues (Logback appenders'), or {@code null} when there are none
 	 * @param health the verdict of the health rules
 	 */
 	public record QueueDescriptor(String name, boolean running, boolean closed, int size, int capacity,
@@ -126,7 +148,35 @@ public class SelectorWakeQueueEndpoint {
 			String oldestTaskAge, String currentTaskRunningFor,
 			String overflowPolicy, Object eventRouting, @Nullable EventCounts events,
 			@Nullable Map<String, Object> reactorThread, long reactorHandOffs, List<LaneDescriptor> lanes,
-			String health) implements OperationResponseBody {
+			@Nullable List<RelatedQueueDescriptor> relatedQueues, String health) implements OperationResponseBody {
+	}
+
+	/**
+	 * One of the application's other queues.
+	 *
+	 * @param kind what it serves, such as {@code logback-appender}
+	 * @param name its name
+	 * @param running whether its reactor runs
+	 * @param size tasks queued now
+	 * @param capacity the most it holds
+	 * @param enqueued tasks accepted
+	 * @param dispatched tasks run
+	 * @param failed tasks that threw
+	 * @param wakeups wake-ups issued
+	 * @param reactorRestarts reactor threads restarted
+	 * @param details what its owner adds (for an appender: drops per level and its settings)
+	 */
+	public record RelatedQueueDescriptor(String kind, String name, boolean running, int size, int capacity,
+			long enqueued, long dispatched, long failed, long wakeups, long reactorRestarts,
+			Map<String, Object> details) {
+
+		static RelatedQueueDescriptor of(RelatedQueues.RelatedQueue related) {
+			Stats stats = related.queue().stats();
+			return new RelatedQueueDescriptor(related.kind(), related.name(), stats.running(), stats.size(),
+					stats.capacity(), stats.enqueued(), stats.dispatched(), stats.failed(), stats.wakeups(),
+					stats.reactorRestarts(), related.details());
+		}
+
 	}
 
 	/**

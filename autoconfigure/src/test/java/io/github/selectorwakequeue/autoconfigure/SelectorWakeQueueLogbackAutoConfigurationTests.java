@@ -5,6 +5,8 @@ import ch.qos.logback.classic.LoggerContext;
 import ch.qos.logback.classic.spi.ILoggingEvent;
 import ch.qos.logback.core.read.ListAppender;
 import io.github.selectorwakequeue.logback.SelectorWakeQueueAppender;
+import io.github.selectorwakequeue.spring.actuate.SelectorWakeQueueEndpoint;
+import io.github.selectorwakequeue.spring.logback.LogbackAppenderQueues;
 import io.github.selectorwakequeue.spring.logback.SelectorWakeQueueAppenderMetrics;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
@@ -23,13 +25,13 @@ import org.springframework.context.annotation.Configuration;
 import static org.assertj.core.api.Assertions.assertThat;
 
 /**
- * Tests for {@link SelectorWakeQueueLogbackMetricsAutoConfiguration}: when the binder exists, and that Boot binds
+ * Tests for {@link SelectorWakeQueueLogbackAutoConfiguration}: when the binder exists, and that Boot binds
  * the appenders of the Logback configuration in use.
  */
-class SelectorWakeQueueLogbackMetricsAutoConfigurationTests {
+class SelectorWakeQueueLogbackAutoConfigurationTests {
 
 	private final ApplicationContextRunner runner = new ApplicationContextRunner()
-		.withConfiguration(AutoConfigurations.of(SelectorWakeQueueLogbackMetricsAutoConfiguration.class));
+		.withConfiguration(AutoConfigurations.of(SelectorWakeQueueLogbackAutoConfiguration.class));
 
 	@Test
 	void bindsWithAMeterRegistryAndTheAppenderOnTheClasspath() {
@@ -80,6 +82,47 @@ class SelectorWakeQueueLogbackMetricsAutoConfigurationTests {
 						.count()).isZero();
 					assertThat(registry.get("wakequeue.capacity").tag("name", "AUTO_LOGS").gauge().value())
 						.isEqualTo(SelectorWakeQueueAppender.DEFAULT_QUEUE_SIZE);
+				});
+		}
+		finally {
+			logger.detachAppender(appender);
+			appender.stop();
+		}
+	}
+
+	@Test
+	void theEndpointShowsEachAppendersQueueWithItsDropsAndSettings() {
+		LoggerContext logback = (LoggerContext) LoggerFactory.getILoggerFactory();
+		ListAppender<ILoggingEvent> list = new ListAppender<>();
+		list.setContext(logback);
+		list.start();
+		SelectorWakeQueueAppender appender = new SelectorWakeQueueAppender();
+		appender.setContext(logback);
+		appender.setName("ENDPOINT_LOGS");
+		appender.setQueueSize(1024);
+		appender.addAppender(list);
+		appender.start();
+		Logger logger = logback.getLogger("selector-wake-queue.logback-endpoint-test");
+		logger.addAppender(appender);
+		try {
+			this.runner.withConfiguration(AutoConfigurations.of(SelectorWakeQueueAutoConfiguration.class,
+					SelectorWakeQueueEndpointAutoConfiguration.class))
+				.withPropertyValues("management.endpoints.web.exposure.include=wakequeue")
+				.run((context) -> {
+					assertThat(context).hasSingleBean(LogbackAppenderQueues.class)
+						.doesNotHaveBean(SelectorWakeQueueAppenderMetrics.class);
+					SelectorWakeQueueEndpoint.QueueDescriptor body = context.getBean(SelectorWakeQueueEndpoint.class)
+						.describe();
+					assertThat(body.relatedQueues()).singleElement().satisfies((queue) -> {
+						assertThat(queue.kind()).isEqualTo("logback-appender");
+						assertThat(queue.name()).isEqualTo("ENDPOINT_LOGS");
+						assertThat(queue.running()).isTrue();
+						assertThat(queue.capacity()).isEqualTo(1024);
+						assertThat(queue.details()).containsEntry("queueSize", 1024)
+							.containsEntry("discardingThreshold", 1024 / 5)
+							.containsEntry("neverDropLevel", "WARN")
+							.containsKey("dropped");
+					});
 				});
 		}
 		finally {

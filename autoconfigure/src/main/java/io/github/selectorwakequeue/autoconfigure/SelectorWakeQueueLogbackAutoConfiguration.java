@@ -2,6 +2,7 @@ package io.github.selectorwakequeue.autoconfigure;
 
 import ch.qos.logback.classic.LoggerContext;
 import io.github.selectorwakequeue.logback.SelectorWakeQueueAppender;
+import io.github.selectorwakequeue.spring.logback.LogbackAppenderQueues;
 import io.github.selectorwakequeue.spring.logback.SelectorWakeQueueAppenderMetrics;
 import io.micrometer.core.instrument.MeterRegistry;
 import org.slf4j.ILoggerFactory;
@@ -17,25 +18,39 @@ import org.springframework.boot.autoconfigure.condition.SpringBootCondition;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.ConditionContext;
 import org.springframework.context.annotation.Conditional;
+import org.springframework.context.annotation.Configuration;
 import org.springframework.core.type.AnnotatedTypeMetadata;
 
 /**
- * Auto-configuration of {@link SelectorWakeQueueAppenderMetrics}: the meters of the
- * {@link SelectorWakeQueueAppender}s in Logback's configuration. Applies when the appender (module
- * {@code selector-wake-queue-logback}) and Micrometer are on the classpath, the context holds a
- * {@link MeterRegistry}, and Logback is the SLF4J backend in use.
+ * Auto-configuration of what the starter shows of the {@link SelectorWakeQueueAppender}s in Logback's
+ * configuration: their queues in the {@code wakequeue} endpoint ({@link LogbackAppenderQueues}) and, with a
+ * {@link MeterRegistry}, their meters ({@link SelectorWakeQueueAppenderMetrics}). Applies when the appender (module
+ * {@code selector-wake-queue-logback}) is on the classpath and Logback is the SLF4J backend in use.
  */
 @AutoConfiguration(
 		afterName = "org.springframework.boot.micrometer.metrics.autoconfigure.CompositeMeterRegistryAutoConfiguration")
-@ConditionalOnClass({ MeterRegistry.class, SelectorWakeQueueAppender.class, LoggerContext.class })
-@ConditionalOnBean(MeterRegistry.class)
-@Conditional(SelectorWakeQueueLogbackMetricsAutoConfiguration.LogbackInUse.class)
-public final class SelectorWakeQueueLogbackMetricsAutoConfiguration {
+@ConditionalOnClass({ SelectorWakeQueueAppender.class, LoggerContext.class })
+@Conditional(SelectorWakeQueueLogbackAutoConfiguration.LogbackInUse.class)
+public final class SelectorWakeQueueLogbackAutoConfiguration {
 
 	@Bean
 	@ConditionalOnMissingBean
-	SelectorWakeQueueAppenderMetrics selectorWakeQueueAppenderMetrics() {
-		return new SelectorWakeQueueAppenderMetrics((LoggerContext) LoggerFactory.getILoggerFactory());
+	LogbackAppenderQueues selectorWakeQueueLogbackAppenderQueues() {
+		return new LogbackAppenderQueues((LoggerContext) LoggerFactory.getILoggerFactory());
+	}
+
+	/** The appenders' meters. */
+	@Configuration(proxyBeanMethods = false)
+	@ConditionalOnClass(MeterRegistry.class)
+	@ConditionalOnBean(MeterRegistry.class)
+	static final class MetricsConfiguration {
+
+		@Bean
+		@ConditionalOnMissingBean
+		SelectorWakeQueueAppenderMetrics selectorWakeQueueAppenderMetrics() {
+			return new SelectorWakeQueueAppenderMetrics((LoggerContext) LoggerFactory.getILoggerFactory());
+		}
+
 	}
 
 	/** Matches when SLF4J is bound to Logback. */
