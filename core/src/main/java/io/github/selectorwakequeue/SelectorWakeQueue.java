@@ -152,6 +152,12 @@ public final class SelectorWakeQueue implements Executor, AutoCloseable {
 	 * Lock-free: one CAS on the ring, plus, if the reactor is asleep and no other producer has woken it
 	 * yet, one non-blocking pipe write. Callable from any thread, including the reactor; the caller's
 	 * interrupt status is left as it is.
+	 * <p>
+	 * One rare exception to "runs on the reactor": an offer that wins its race with {@link #close(Duration)} by a
+	 * hair, appending after {@code close} has collected what is left, finds nobody left to run it. Rather than lose
+	 * an accepted task, this caller then runs it, and any other task stranded the same way, before returning
+	 * (counted in {@code callerRuns}). Code that must never run tasks on its own thread closes the queue only
+	 * after its producers have stopped.
 	 * @param task the task to run on the reactor thread
 	 * @return {@code true} if the task was accepted (it will run, or be returned by {@link #close(Duration)}),
 	 * {@code false} if the queue is full or closed

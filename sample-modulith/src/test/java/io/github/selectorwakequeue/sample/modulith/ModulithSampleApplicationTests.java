@@ -1,6 +1,7 @@
 package io.github.selectorwakequeue.sample.modulith;
 
 import java.time.Duration;
+import java.util.Collection;
 import java.util.Map;
 
 import org.junit.jupiter.api.Test;
@@ -13,7 +14,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 import static org.junit.jupiter.api.Assertions.assertTimeoutPreemptively;
 
-/** What the README's sample call answers: everything received in commit order on the reactor, nothing incomplete. */
+/** What the README's sample call answers: everything received in commit order on the queue, nothing incomplete. */
 @SpringBootTest(webEnvironment = WebEnvironment.NONE)
 class ModulithSampleApplicationTests {
 
@@ -23,13 +24,24 @@ class ModulithSampleApplicationTests {
 	@Autowired
 	private org.springframework.modulith.events.core.EventPublicationRegistry registry;
 
+	private static Collection<String> threads(Map<String, Object> report, String key) {
+		Object threads = report.get(key);
+		assertThat(threads).as(key).isInstanceOf(Collection.class);
+		return ((Collection<?>) threads).stream().map(String::valueOf).toList();
+	}
+
+	private static boolean onTheQueue(String thread) {
+		return thread.equals("selector-wake-queue") || thread.startsWith("selector-wake-queue-lane-worker-");
+	}
+
 	@Test
 	void ordersReachTheModuleListenerOnTheQueueInCommitOrder() {
 		assertTimeoutPreemptively(Duration.ofSeconds(90), () -> {
 			Map<String, Object> report = this.controller.place(400, 4);
 			assertThat(report).containsEntry("allReceived", true).containsEntry("receivedOutOfCommitOrder", 0L);
-			assertThat(report.get("moduleListenerRanOn")).asString().isEqualTo("[selector-wake-queue]");
-			assertThat(report.get("plainListenerRanOn")).asString().isEqualTo("[selector-wake-queue]");
+			// On the reactor, or on a lane worker once a listener is slow enough to leave it: the queue's threads.
+			assertThat(threads(report, "moduleListenerRanOn")).isNotEmpty().allMatch(ModulithSampleApplicationTests::onTheQueue);
+			assertThat(threads(report, "plainListenerRanOn")).isNotEmpty().allMatch(ModulithSampleApplicationTests::onTheQueue);
 			await().atMost(Duration.ofSeconds(60)).until(() -> this.registry.findIncompletePublications().isEmpty());
 		});
 	}
