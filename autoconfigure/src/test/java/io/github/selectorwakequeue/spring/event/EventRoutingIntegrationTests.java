@@ -71,7 +71,7 @@ class EventRoutingIntegrationTests {
 	}
 
 	@Test
-	void hundredThousandEventsFromThreePublishersAreDeliveredOnceInOrderOnTheReactor() {
+	void hundredThousandEventsFromThreePublishersAreDeliveredOnceInOrderOnTheQueue() {
 		int perPublisher = 33_334;
 		int total = 3 * perPublisher;
 		assertThat(total).isGreaterThanOrEqualTo(100_000);
@@ -95,7 +95,7 @@ class EventRoutingIntegrationTests {
 		});
 		assertThat(this.listeners.nextNumber).containsExactly(perPublisher, perPublisher, perPublisher);
 		assertThat(this.listeners.outOfOrder).hasValue(0);
-		assertThat(this.listeners.offReactor).hasValue(0);
+		assertThat(this.listeners.offQueue).hasValue(0);
 		assertThat(this.status.asyncCount() - asyncBefore).isGreaterThanOrEqualTo(total);
 	}
 
