@@ -209,7 +209,7 @@ class DashboardBrowserTests {
 			seconds.sendKeys(String.valueOf(STALL_SECONDS));
 			browser.findElement(By.id("hazard-stall")).click();
 
-			// Handed off after lanes.stuck-threshold (1 s in the test profile): DOWN, naming the listener.
+			// Handed off after lanes.stuck-threshold (100 ms), and DOWN after the stall threshold, naming the listener.
 			await().atMost(Duration.ofSeconds(STALL_SECONDS / 2)).untilAsserted(() -> {
 				assertThat(text("health")).isEqualTo("DOWN");
 				assertThat(browser.findElement(By.id("stall")).isDisplayed()).isTrue();
@@ -249,15 +249,20 @@ class DashboardBrowserTests {
 		});
 	}
 
-	/** The text of one cell of a listener's row in the lanes table: mode, depth, lag, rate, delivered, cost, running. */
+	/**
+	 * The text of one cell of a listener's row in the lanes table: mode, depth, lag, rate, delivered, cost, running.
+	 * Read in one script, as each poll replaces the rows; {@code null} while the row is missing.
+	 */
 	private static String laneCell(String listener, String column) {
-		return browser.findElement(By.cssSelector("#lanes-body tr[data-listener='" + listener + "'] td." + column))
-			.getText()
-			.trim();
+		String cell = "#lanes-body tr[data-listener='" + listener + "'] td." + column;
+		return (String) browser.executeScript(
+				"const cell = document.querySelector(arguments[0]); return cell ? cell.textContent.trim() : null;", cell);
 	}
 
 	private static double laneNumber(String listener, String column) {
-		return Double.parseDouble(laneCell(listener, column).replace(",", ""));
+		String cell = laneCell(listener, column);
+		assertThat(cell).as("lane " + listener).isNotNull();
+		return Double.parseDouble(cell.replace(",", ""));
 	}
 
 	private static String text(String id) {

@@ -176,7 +176,7 @@ class SampleApplicationTests {
 			assertThat(answer.read("$.allDelivered", Boolean.class)).isTrue();
 			assertThat(answer.read("$.deliveredOnReactor", Long.class)).isEqualTo(2 * 8192);
 			assertThat(answer.read("$.details.capacity", Integer.class)).isEqualTo(8192);
-			assertThat(answer.read("$.details.floodListenerRanOn", String.class)).isEqualTo(this.reactor);
+			assertThat(answer.read("$.details.floodRanOn", String.class)).isEqualTo(this.reactor);
 			long inline = answer.read("$.details.deliveredInlineWhileQueueFull", Long.class);
 			assertThat(inline).isPositive();
 			assertThat(answer.read("$.details.deliveredFromQueueAfterwards", Long.class)).isPositive();
@@ -204,7 +204,7 @@ class SampleApplicationTests {
 			DocumentContext answer = post("/hazards/stall?seconds=" + STALL_SECONDS);
 			assertThat(answer.read("$.listener", String.class)).isEqualTo(STALL);
 			assertThat(answer.read("$.listenerBlockedForSeconds", Integer.class)).isEqualTo(STALL_SECONDS);
-			assertThat(answer.read("$.stuckThreshold", String.class)).isEqualTo("PT1S");
+			assertThat(answer.read("$.stuckThreshold", String.class)).isEqualTo("PT0.1S");
 			assertThat(answer.read("$.stallThreshold", String.class)).isEqualTo("PT0.3S");
 			await().atMost(Duration.ofSeconds(5)).untilAsserted(() -> {
 				DocumentContext endpoint = getJson("/actuator/wakequeue");
