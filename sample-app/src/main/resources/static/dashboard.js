@@ -241,7 +241,7 @@ const MODE_ORDER = { STUCK: 0, ON_WORKER: 1, ON_REACTOR: 2 };
  * polls) and cost, and the thread of an event running off the reactor. Rows off the reactor come first, then by name.
  * Hidden when the queue reports no lanes.
  */
-function showLanes(q, seconds, before) {
+function showLanes(q, elapsed, before) {
 	const lanes = Array.isArray(q.lanes) ? q.lanes : [];
 	const panel = $('lanes');
 	panel.hidden = lanes.length === 0;
@@ -275,7 +275,7 @@ function showLanes(q, seconds, before) {
 		badge.textContent = lane.mode;
 		mode.append(badge);
 		const was = earlier.get(lane.listener);
-		const rate = was && seconds > 0 ? Math.max(0, (lane.delivered - was.delivered) / seconds) : 0;
+		const rate = was && elapsed > 0 ? Math.max(0, (lane.delivered - was.delivered) / elapsed) : 0;
 		const running = lane.thread ? duration(lane.runningFor) + ' on ' + lane.thread : '–';
 		row.append(cell('listener', lane.listener), mode, cell('num depth', format(lane.depth)),
 			cell('num lag', duration(lane.lag)), cell('num rate', format(rate)), cell('num delivered', format(lane.delivered)),
