@@ -26,8 +26,8 @@ import org.springframework.web.bind.annotation.RestController;
  * Two listeners get each event, each in its own lane: {@link BurstTally}, quick, on the reactor, and
  * {@link ReceiptMailer}, about 1 ms an event, which moves to a worker after its first few events and falls
  * behind without holding up the other: {@code listeners} shows where each runs when the tally is complete,
- * and how many events still wait for it. {@code threads} is 1 to 64 (default 4), {@code events} from {@code threads} to 2,000,000 (default 20,000);
- * anything else is answered with 400.
+ * and how many events still wait for it. {@code threads} is 1 to 64 (default 4), {@code events} from
+ * {@code threads} to 2,000,000 (default 20,000); anything else is answered with 400.
  */
 @RestController
 class BurstController {
