@@ -1,4 +1,4 @@
-// Live dashboard of the sample's queue. Polls once a second, no libraries: counters and health from
+// Live dashboard of the sample's queue. Polls once a second, no libraries: counters, listener lanes and health from
 // /actuator/wakequeue and the health group /actuator/health/dashboard (answers 200 even when DOWN, so a stall
 // does not show as a failed request), sampled timers from /actuator/metrics. Rates are deltas between polls.
 'use strict';
@@ -93,12 +93,27 @@ function format(value) {
 
 /** An ISO-8601 duration as Actuator writes it ("PT1.309S", "PT2M5S") in seconds, for people. */
 function seconds(iso) {
+	const total = secondsOf(iso);
+	return Number.isFinite(total) ? total.toLocaleString('en-US', { maximumFractionDigits: 1 }) + ' s' : (iso || '–');
+}
+
+/** An ISO-8601 duration in seconds, or NaN. */
+function secondsOf(iso) {
 	const parts = /^PT(?:(\d+)H)?(?:(\d+)M)?(?:([\d.]+)S)?$/.exec(iso || '');
-	if (!parts) {
-		return iso || '–';
+	return parts ? 3600 * (+parts[1] || 0) + 60 * (+parts[2] || 0) + (+parts[3] || 0) : NaN;
+}
+
+/** An ISO-8601 duration for people, in the unit that suits it: "0", "850 µs", "1.06 ms", "12.3 s". */
+function duration(iso) {
+	return Number.isFinite(secondsOf(iso)) ? inUnits(secondsOf(iso)) : (iso || '–');
+}
+
+function inUnits(s) {
+	if (s === 0) {
+		return '0';
 	}
-	const total = 3600 * (+parts[1] || 0) + 60 * (+parts[2] || 0) + (+parts[3] || 0);
-	return total.toLocaleString('en-US', { maximumFractionDigits: 1 }) + ' s';
+	const [value, unit] = s < 1e-3 ? [s * 1e6, ' µs'] : (s < 1 ? [s * 1e3, ' ms'] : [s, ' s']);
+	return value.toLocaleString('en-US', { maximumFractionDigits: value >= 100 ? 0 : (value >= 10 ? 1 : 2) }) + unit;
 }
 
 const $ = (id) => document.getElementById(id);
@@ -137,7 +152,7 @@ async function poll() {
 		showQueue(queue, previous ? (at - previous.at) / 1000 : 0, previous && previous.queue);
 		showTimers(maxima);
 		showHealth(health);
-		showLanes(queue.lanes);
+		showLanes(queue, previous ? (at - previous.at) / 1000 : 0, previous && previous.queue);
 		previous = { at, queue };
 		$('updated').textContent = 'updated ' + new Date().toLocaleTimeString();
 	}
@@ -201,8 +216,13 @@ function showHealth(group) {
 	const stalled = status === 'DOWN';
 	$('stall').hidden = !stalled;
 	if (stalled) {
+		// A stalled listener (its lane holds it up, nothing else waits) or the reactor itself (everything waits).
+		const listener = details.stalledListener;
 		const thread = details.reactorThread || {};
 		$('stall-reason').textContent = details.reason || 'reactor not running';
+		$('stall-listener-line').hidden = !listener;
+		$('stall-listener').textContent = listener || '';
+		$('stall-everything').hidden = Boolean(listener);
 		$('stall-for').textContent = seconds(details.stalledFor);
 		$('stall-thread').textContent = (thread.name || '?') + ' (' + (thread.state || '?') + ')';
 		const list = $('stall-frames');
@@ -214,23 +234,52 @@ function showHealth(group) {
 	}
 }
 
-/** Per-listener lanes, once the queue reports them: one row per lane, one column per field. */
-function showLanes(lanes) {
+const MODE_ORDER = { STUCK: 0, ON_WORKER: 1, ON_REACTOR: 2 };
+
+/**
+ * One row per listener lane: its mode, the events waiting for it and for how long, its delivery rate (a delta between
+ * polls) and cost, and the thread of an event running off the reactor. Rows off the reactor come first, then by name.
+ * Hidden when the queue reports no lanes.
+ */
+function showLanes(q, elapsed, before) {
+	const lanes = Array.isArray(q.lanes) ? q.lanes : [];
 	const panel = $('lanes');
-	panel.hidden = !Array.isArray(lanes) || lanes.length === 0;
+	panel.hidden = lanes.length === 0;
 	if (panel.hidden) {
 		return;
 	}
-	const columns = [...new Set(lanes.flatMap((lane) => Object.keys(lane)))];
-	const cell = (tag, text) => {
-		const element = document.createElement(tag);
-		element.textContent = typeof text === 'number' ? format(text) : String(text ?? '');
+	const earlier = new Map(((before && before.lanes) || []).map((lane) => [lane.listener, lane]));
+	const waiting = lanes.reduce((sum, lane) => sum + lane.depth, 0);
+	const lag = Math.max(0, ...lanes.map((lane) => secondsOf(lane.lag)).filter(Number.isFinite));
+	$('lanes-off').textContent = format(lanes.filter((lane) => lane.mode !== 'ON_REACTOR').length);
+	$('lanes-count').textContent = format(lanes.length);
+	$('lanes-waiting').textContent = format(waiting);
+	$('lanes-lag').textContent = inUnits(lag);
+	$('handoffs').textContent = format(q.reactorHandOffs || 0);
+	charts.lanes.push([waiting]);
+	const cell = (className, text) => {
+		const element = document.createElement('td');
+		element.className = className;
+		element.textContent = text;
 		return element;
 	};
-	$('lanes-head').replaceChildren(...columns.map((c) => cell('th', c)));
-	$('lanes-body').replaceChildren(...lanes.map((lane) => {
+	const sorted = [...lanes].sort((a, b) => (MODE_ORDER[a.mode] ?? 3) - (MODE_ORDER[b.mode] ?? 3)
+		|| a.listener.localeCompare(b.listener));
+	$('lanes-body').replaceChildren(...sorted.map((lane) => {
 		const row = document.createElement('tr');
-		row.append(...columns.map((c) => cell('td', typeof lane[c] === 'object' ? JSON.stringify(lane[c]) : lane[c])));
+		row.dataset.listener = lane.listener;
+		row.dataset.mode = lane.mode;
+		const mode = cell('mode', '');
+		const badge = document.createElement('span');
+		badge.className = 'lane-mode ' + String(lane.mode).toLowerCase().replace('_', '-');
+		badge.textContent = lane.mode;
+		mode.append(badge);
+		const was = earlier.get(lane.listener);
+		const rate = was && elapsed > 0 ? Math.max(0, (lane.delivered - was.delivered) / elapsed) : 0;
+		const running = lane.thread ? duration(lane.runningFor) + ' on ' + lane.thread : '–';
+		row.append(cell('listener', lane.listener), mode, cell('num depth', format(lane.depth)),
+			cell('num lag', duration(lane.lag)), cell('num rate', format(rate)), cell('num delivered', format(lane.delivered)),
+			cell('num cost', duration(lane.cost)), cell('running', running));
 		return row;
 	}));
 }

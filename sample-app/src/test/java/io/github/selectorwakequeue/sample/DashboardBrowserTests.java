@@ -41,8 +41,11 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /**
  * The dashboard at {@code /} in a real browser: Debian's headless Chromium driven through ChromeDriver. The page
- * loads without console errors, a burst click moves the dispatched count and its chart, and a stall click turns
- * the health badge DOWN, with the stalled frame shown, then UP again. Writes {@code target/dashboard.png}.
+ * loads without console errors and lists the listeners' lanes; a burst click moves the dispatched count and its
+ * chart, and shows the slow mailer's lane on a worker with events waiting while the tally stays on the reactor; a
+ * stall click turns the health badge DOWN naming the stalled listener with its frame and shows its lane
+ * {@code STUCK}, a burst clicked meanwhile is still delivered, and afterwards the badge is UP and the lane is back.
+ * Writes {@code target/dashboard.png}.
  *
  * <p>Without {@code /usr/bin/chromium} and {@code /usr/bin/chromedriver} ({@code apt-get install -y chromium
  * chromium-driver}) the tests are skipped, unless {@code -Dbrowser.required=true} (as {@code .ci/run} sets it)
@@ -70,7 +73,13 @@ class DashboardBrowserTests {
 
 	private static final Duration UPDATE = Duration.ofSeconds(10);
 
-	private static final int STALL_SECONDS = 7;
+	private static final int STALL_SECONDS = 10;
+
+	private static final String TALLY = "BurstTally.onBurstEvent(BurstEvent)";
+
+	private static final String MAILER = "ReceiptMailer.mailReceipt(BurstEvent)";
+
+	private static final String STALL = "StallHazard.onStallRequested(StallRequested)";
 
 	private static Path profile;
 
@@ -97,7 +106,7 @@ class DashboardBrowserTests {
 		options.setBinary(CHROMIUM.toFile());
 		options.addArguments("--headless=new", "--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage",
 				"--disable-quic", "--no-first-run", "--disable-background-networking", "--disable-component-update",
-				"--disable-sync", "--user-data-dir=" + profile, "--window-size=1280,1200");
+				"--disable-sync", "--user-data-dir=" + profile, "--window-size=1280,1900");
 		LoggingPreferences logs = new LoggingPreferences();
 		logs.enable(LogType.BROWSER, Level.ALL);
 		options.setCapability(ChromeOptions.LOGGING_PREFS, logs);
@@ -137,8 +146,14 @@ class DashboardBrowserTests {
 			assertThat(text("queue-name")).isEqualTo("selector-wake-queue");
 			assertThat(text("policy")).contains("CALLER_RUNS").contains("events routed");
 			assertThat(browser.findElement(By.id("stall")).isDisplayed()).isFalse();
-			// No lanes in /actuator/wakequeue yet: the lanes panel stays hidden.
-			assertThat(browser.findElement(By.id("lanes")).isDisplayed()).isFalse();
+			// The lanes of the @EventListener methods exist from the start, all on the reactor.
+			assertThat(browser.findElement(By.id("lanes")).isDisplayed()).isTrue();
+			for (String listener : List.of(TALLY, MAILER, STALL)) {
+				assertThat(laneCell(listener, "mode")).isEqualTo("ON_REACTOR");
+				assertThat(laneCell(listener, "depth")).isEqualTo("0");
+			}
+			assertThat(text("lanes-off")).isEqualTo("0");
+			assertThat(text("handoffs")).isEqualTo("0");
 			// A few polls later, still nothing on the console.
 			String updated = text("updated");
 			await().atMost(UPDATE).until(() -> !text("updated").equals(updated));
@@ -166,39 +181,88 @@ class DashboardBrowserTests {
 					.isPositive();
 				assertThat(chartImage("chart-dispatched")).isNotEqualTo(chartBefore);
 			});
+			// The ~1 ms mailer has moved to a worker and works through its backlog (20,000 events take it at least
+			// 20 s); the tally, quick, stayed on the reactor.
+			assertThat(answer.read("$.listeners[?(@.listener == '" + MAILER + "')].mode", List.class))
+				.containsExactly("ON_WORKER");
+			await().atMost(UPDATE).untilAsserted(() -> {
+				assertThat(laneCell(MAILER, "mode")).isEqualTo("ON_WORKER");
+				assertThat(laneNumber(MAILER, "depth")).isPositive();
+				assertThat(laneNumber(MAILER, "rate")).isPositive();
+				assertThat(laneCell(MAILER, "cost")).endsWith(" ms");
+				assertThat(laneCell(TALLY, "mode")).isEqualTo("ON_REACTOR");
+				assertThat(laneCell(TALLY, "depth")).isEqualTo("0");
+				assertThat(number("lanes-waiting")).isPositive();
+				assertThat(Double.parseDouble(browser.findElement(By.id("chart-lanes")).getDomAttribute("data-peak")))
+					.isPositive();
+			});
 			assertThat(severeConsoleEntries()).isEmpty();
 		});
 	}
 
 	@Test
 	@Order(3)
-	void stallClickTurnsHealthBadgeDownWithTheStalledFrameThenUp() {
+	void stallClickShowsTheStuckLaneWhileABurstIsStillDeliveredThenUp() {
 		assertTimeoutPreemptively(BOUND, () -> {
 			WebElement seconds = browser.findElement(By.id("stall-seconds"));
 			seconds.clear();
 			seconds.sendKeys(String.valueOf(STALL_SECONDS));
 			browser.findElement(By.id("hazard-stall")).click();
 
-			await().atMost(Duration.ofSeconds(STALL_SECONDS)).untilAsserted(() -> {
+			// Handed off after lanes.stuck-threshold (100 ms), and DOWN after the stall threshold, naming the listener.
+			await().atMost(Duration.ofSeconds(STALL_SECONDS / 2)).untilAsserted(() -> {
 				assertThat(text("health")).isEqualTo("DOWN");
 				assertThat(browser.findElement(By.id("stall")).isDisplayed()).isTrue();
+				assertThat(text("stall-listener")).isEqualTo(STALL);
 				assertThat(text("stall-frames")).contains("StallHazard.onStallRequested");
+				assertThat(laneCell(STALL, "mode")).isEqualTo("STUCK");
+				assertThat(laneCell(STALL, "running")).isNotEqualTo("\u2013");
+				assertThat(text("handoffs")).isEqualTo("1");
 			});
-			// While the reactor is held, a burst fills the queue: the depth chart shows it, caller-runs takes the rest.
+			assertThat(browser.findElement(By.id("stall-everything")).isDisplayed()).isFalse();
+
+			// A burst now is still delivered: only the stalled listener's lane waits.
+			long dispatchedBefore = number("dispatched-total");
 			browser.findElement(By.id("burst")).click();
-			await().atMost(Duration.ofSeconds(STALL_SECONDS)).until(() -> number("depth") > 0);
-			assertThat(text("health")).isEqualTo("DOWN");
+			await().atMost(Duration.ofSeconds(STALL_SECONDS)).until(() -> text("answer").contains("\"allDelivered\""));
+			DocumentContext answer = answerJson();
+			assertThat(answer.read("$.allDelivered", Boolean.class)).isTrue();
+			long onReactor = answer.read("$.deliveredOnReactor", Long.class);
+			await().atMost(UPDATE).untilAsserted(() -> {
+				assertThat(number("dispatched-total") - dispatchedBefore).isGreaterThanOrEqualTo(onReactor);
+				assertThat(number("depth")).isZero();
+				assertThat(laneCell(MAILER, "mode")).isEqualTo("ON_WORKER");
+			});
+			assertThat(text("health")).as("delivered while the stall lasts").isEqualTo("DOWN");
+			assertThat(laneCell(STALL, "mode")).isEqualTo("STUCK");
 			saveScreenshot(Path.of("target", "dashboard.png"));
 
 			await().atMost(Duration.ofSeconds(STALL_SECONDS + 10)).untilAsserted(() -> {
 				assertThat(text("health")).isEqualTo("UP");
 				assertThat(browser.findElement(By.id("stall")).isDisplayed()).isFalse();
+				// Back: no longer stuck, nothing running; on a worker, as a listener that stalled counts as slow.
+				assertThat(laneCell(STALL, "mode")).isEqualTo("ON_WORKER");
+				assertThat(laneCell(STALL, "running")).isEqualTo("\u2013");
+				assertThat(laneCell(STALL, "depth")).isEqualTo("0");
 			});
-			// The burst queued behind the stall is delivered once the reactor is free again.
-			await().atMost(Duration.ofSeconds(30)).until(() -> text("answer").contains("\"allDelivered\""));
-			assertThat(answerJson().read("$.allDelivered", Boolean.class)).isTrue();
 			assertThat(severeConsoleEntries()).isEmpty();
 		});
+	}
+
+	/**
+	 * The text of one cell of a listener's row in the lanes table: mode, depth, lag, rate, delivered, cost, running.
+	 * Read in one script, as each poll replaces the rows; {@code null} while the row is missing.
+	 */
+	private static String laneCell(String listener, String column) {
+		String cell = "#lanes-body tr[data-listener='" + listener + "'] td." + column;
+		return (String) browser.executeScript(
+				"const cell = document.querySelector(arguments[0]); return cell ? cell.textContent.trim() : null;", cell);
+	}
+
+	private static double laneNumber(String listener, String column) {
+		String cell = laneCell(listener, column);
+		assertThat(cell).as("lane " + listener).isNotNull();
+		return Double.parseDouble(cell.replace(",", ""));
 	}
 
 	private static String text(String id) {
@@ -229,6 +293,7 @@ class DashboardBrowserTests {
 
 	private static void saveScreenshot(Path target) throws IOException {
 		Files.createDirectories(target.getParent());
+		browser.executeScript("window.scrollTo(0, 0);"); // a click scrolls its button into view
 		Files.copy(browser.getScreenshotAs(OutputType.FILE).toPath(), target, StandardCopyOption.REPLACE_EXISTING);
 	}
 

@@ -2,10 +2,14 @@ package io.github.selectorwakequeue.sample.burst;
 
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.Comparator;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.LongAdder;
 
+import io.github.selectorwakequeue.Lane;
+import io.github.selectorwakequeue.LaneStats;
+import io.github.selectorwakequeue.SelectorWakeQueue;
 import io.github.selectorwakequeue.sample.web.ParameterCheck;
 
 import org.springframework.context.ApplicationEventPublisher;
@@ -19,8 +23,11 @@ import org.springframework.web.bind.annotation.RestController;
  * for listeners) and whether every event was delivered, comparing the delivered count with the published
  * count. When the publishers outrun the reactor and fill the queue, the {@code caller-runs} policy
  * delivers the overflow on the publishers' own threads: {@code deliveredOnPublishers} shows how many.
- * {@code threads} is 1 to 64 (default 4), {@code events} from {@code threads} to 2,000,000 (default 20,000);
- * anything else is answered with 400.
+ * Two listeners get each event, each in its own lane: {@link BurstTally}, quick, on the reactor, and
+ * {@link ReceiptMailer}, about 1 ms an event, which moves to a worker after its first few events and falls
+ * behind without holding up the other: {@code listeners} shows where each runs when the tally is complete,
+ * and how many events still wait for it. {@code threads} is 1 to 64 (default 4), {@code events} from
+ * {@code threads} to 2,000,000 (default 20,000); anything else is answered with 400.
  */
 @RestController
 class BurstController {
@@ -31,13 +38,19 @@ class BurstController {
 
 	private static final int MAX_EVENTS = 2_000_000;
 
+	/** How the starter names the lane of an {@code @EventListener} method of {@link BurstEvent}s. */
+	private static final String LANE_SUFFIX = "(" + BurstEvent.class.getSimpleName() + ")";
+
 	private final ApplicationEventPublisher events;
 
 	private final BurstTally tally;
 
-	BurstController(ApplicationEventPublisher events, BurstTally tally) {
+	private final SelectorWakeQueue queue;
+
+	BurstController(ApplicationEventPublisher events, BurstTally tally, SelectorWakeQueue queue) {
 		this.events = events;
 		this.tally = tally;
+		this.queue = queue;
 	}
 
 	@PostMapping("/burst")
@@ -72,11 +85,21 @@ class BurstController {
 			boolean all = burst.awaitAll(Duration.ofNanos(Math.max(1, deadline - System.nanoTime())));
 			long totalMillis = TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - start);
 			return new BurstResult(publishers, published.sum(), burst.delivered(), all, burst.deliveredOnReactor(),
-					burst.deliveredOnPublishers(), publishMillis, totalMillis);
+					burst.deliveredOnPublishers(), publishMillis, totalMillis, listeners());
 		}
 		finally {
 			this.tally.close(burst);
 		}
+	}
+
+	/** The lanes of the listeners of {@link BurstEvent}s, by name. */
+	private List<ListenerLane> listeners() {
+		return this.queue.lanes().stream()
+			.map(Lane::stats)
+			.filter((lane) -> lane.name().endsWith(LANE_SUFFIX))
+			.sorted(Comparator.comparing(LaneStats::name))
+			.map((lane) -> new ListenerLane(lane.name(), lane.mode().name(), lane.depth()))
+			.toList();
 	}
 
 	/**
@@ -89,9 +112,19 @@ class BurstController {
 	 * @param deliveredOnPublishers delivered on a publisher's thread because the queue was full (caller-runs)
 	 * @param publishMillis time until every publisher was done
 	 * @param deliverMillis time until every event was delivered
+	 * @param listeners the lane of each listener of the burst's events, when the answer was made
 	 */
 	record BurstResult(int threads, long published, long delivered, boolean allDelivered, long deliveredOnReactor,
-			long deliveredOnPublishers, long publishMillis, long deliverMillis) {
+			long deliveredOnPublishers, long publishMillis, long deliverMillis, List<ListenerLane> listeners) {
+	}
+
+	/**
+	 * Where one listener of the burst's events runs.
+	 * @param listener the lane's name, {@code Bean.method(Event)}
+	 * @param mode {@code ON_REACTOR}, {@code ON_WORKER} or {@code STUCK}
+	 * @param waiting events waiting for it in its lane
+	 */
+	record ListenerLane(String listener, String mode, int waiting) {
 	}
 
 }

@@ -18,11 +18,14 @@ import org.springframework.web.bind.annotation.RestController;
 
 /**
  * Demonstrates the consumer publishing into its own full queue (the self-deadlock of a bounded blocking
- * queue, open in Logback's {@code AsyncAppender}): a listener running on the reactor publishes more
- * events than the queue holds. The reactor cannot wait for space only it can make, so once the queue is
- * full the rest run inline on the reactor (counted as {@code callerRuns}); the queued ones follow. All are
- * delivered and nothing hangs. {@code POST /hazards/reentrant?events=N}, N from 1 to 1,000,000, by default twice
- * the capacity; anything else is answered with 400.
+ * queue, open in Logback's {@code AsyncAppender}): a task running on the reactor publishes more events than the
+ * queue holds, as a listener that re-publishes or code that logs through the queue would. The reactor cannot wait
+ * for space only it can make, so once the queue is full the rest run inline on the reactor (counted as
+ * {@code callerRuns}); the queued ones follow. All are delivered and nothing hangs. The flood is a plain task, not
+ * a listener: a listener that publishes this much takes tens of milliseconds a call, so its lane would count it as
+ * slow after a few calls and run it on a worker, where the overflow would run on that worker instead (just as
+ * safely, but not what this demo shows). {@code POST /hazards/reentrant?events=N}, N from 1 to 1,000,000, by default
+ * twice the capacity; anything else is answered with 400.
  */
 @RestController
 class ReentrantFloodHazard {
@@ -55,11 +58,11 @@ class ReentrantFloodHazard {
 		long callerRunsBefore = this.queue.stats().callerRuns();
 		long start = System.nanoTime();
 		try {
-			this.events.publishEvent(new FloodRequested(run, n));
+			this.queue.execute(() -> floodFromReactor(flood, run, n));
 			flood.deliveries.awaitDelivered(n, WAIT);
 			Map<String, Object> details = new LinkedHashMap<>();
 			details.put("capacity", this.queue.capacity());
-			details.put("floodListenerRanOn", flood.floodListenerThread);
+			details.put("floodRanOn", flood.floodThread);
 			details.put("deliveredInlineWhileQueueFull", flood.inline.sum());
 			details.put("deliveredFromQueueAfterwards", flood.queued.sum());
 			details.put("queueCallerRunsDelta", this.queue.stats().callerRuns() - callerRunsBefore);
@@ -71,19 +74,14 @@ class ReentrantFloodHazard {
 		}
 	}
 
-	/** Runs on the reactor: publishes {@code events} more events into the queue it is draining. */
-	@EventListener
-	void onFloodRequested(FloodRequested request) {
-		Flood flood = this.active.get(request.run());
-		if (flood == null) {
-			return;
-		}
-		flood.floodListenerThread = Thread.currentThread().getName();
+	/** Runs on the reactor: publishes {@code events} events into the queue it is draining. */
+	private void floodFromReactor(Flood flood, long run, int events) {
+		flood.floodThread = Thread.currentThread().getName();
 		flood.flooding = true;
 		try {
-			for (int i = 0; i < request.events(); i++) {
+			for (int i = 0; i < events; i++) {
 				flood.deliveries.recordPublished();
-				this.events.publishEvent(new FloodItem(request.run()));
+				this.events.publishEvent(new FloodItem(run));
 			}
 		}
 		finally {
@@ -98,18 +96,10 @@ class ReentrantFloodHazard {
 			return;
 		}
 		if (this.queue.isReactorThread()) {
-			// Still inside onFloodRequested: the queue was full, so this item ran inline on the reactor.
+			// Still inside the flood: the queue was full, so this item ran inline on the reactor.
 			(flood.flooding ? flood.inline : flood.queued).increment();
 		}
 		flood.deliveries.recordDelivered();
-	}
-
-	/**
-	 * Asks the reactor to publish {@code events} events.
-	 * @param run the demo run
-	 * @param events how many
-	 */
-	record FloodRequested(long run, int events) {
 	}
 
 	/**
@@ -129,7 +119,7 @@ class ReentrantFloodHazard {
 
 		volatile boolean flooding;
 
-		volatile String floodListenerThread;
+		volatile String floodThread;
 
 		Flood(Deliveries deliveries) {
 			this.deliveries = deliveries;

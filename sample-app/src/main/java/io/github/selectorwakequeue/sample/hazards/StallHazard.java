@@ -2,6 +2,7 @@ package io.github.selectorwakequeue.sample.hazards;
 
 import java.time.Duration;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
@@ -19,19 +20,27 @@ import org.springframework.web.bind.annotation.RequestParam;
 import org.springframework.web.bind.annotation.RestController;
 
 /**
- * Demonstrates a stalled listener and the health indicator that catches it. {@code POST
- * /hazards/stall?seconds=S} publishes an event whose listener blocks the reactor for S seconds; once it
- * has run longer than {@code selector-wake-queue.health.stall-threshold}, {@code /actuator/health} turns
- * {@code DOWN} (with the reactor's stack in the details of {@code selectorWakeQueue}), and {@code UP}
- * again when it returns. Events published meanwhile wait in the queue (once it is full, the overflow
- * policy applies); publishers are never blocked. The answer comes at once; a stall is cut short when the
- * application shuts down, so it never holds up closing. {@code seconds} is 1 to 120 (default 15); anything else
- * is answered with 400.
+ * Demonstrates a stuck listener: it holds up only its own lane, and the health indicator names it. {@code POST
+ * /hazards/stall?seconds=S} publishes an event whose listener blocks for S seconds. It starts on the reactor; once it
+ * has run there longer than {@code selector-wake-queue.lanes.stuck-threshold} (100 ms), the reactor leaves it running
+ * on its thread (its lane shows {@code STUCK} in {@code /actuator/wakequeue}, {@code reactorHandOffs} counts one) and
+ * a new reactor thread carries on with every other listener and task: a {@code POST /burst} meanwhile is delivered
+ * in full. Only this listener's own later events wait, in its lane. Once it has run longer than
+ * {@code selector-wake-queue.health.stall-threshold}, {@code /actuator/health} turns {@code DOWN}, naming the
+ * listener ({@code stalledListener}) and showing its thread's frames ({@code reactorThread}); when it returns, its
+ * thread runs the events that waited for it, health is {@code UP} again, and the lane stays on a worker (a stall
+ * counts as slow), so a later stall runs there from the start ({@code ON_WORKER}) and turns health {@code DOWN} the
+ * same way. (With {@code selector-wake-queue.lanes.enabled=false} it holds the reactor instead, and everything waits
+ * behind it.) Publishers are never blocked. The answer comes at once; a stall is cut short when the application shuts
+ * down, so it never holds up closing. {@code seconds} is 1 to 120 (default 15); anything else is answered with 400.
  */
 @RestController
 class StallHazard {
 
 	private static final int MAX_SECONDS = 120;
+
+	/** The lane of {@link #onStallRequested}, as the starter names it ({@code Bean.method(Event)}). */
+	static final String LISTENER = "StallHazard.onStallRequested(StallRequested)";
 
 	private final Set<CountDownLatch> stalls = ConcurrentHashMap.newKeySet();
 
@@ -39,12 +48,16 @@ class StallHazard {
 
 	private final Duration threshold;
 
+	private final Duration stuckThreshold;
+
 	private volatile boolean closing;
 
 	StallHazard(ApplicationEventPublisher events,
-			@Value("${selector-wake-queue.health.stall-threshold:10s}") Duration threshold) {
+			@Value("${selector-wake-queue.health.stall-threshold:10s}") Duration threshold,
+			@Value("${selector-wake-queue.lanes.stuck-threshold:100ms}") Duration stuckThreshold) {
 		this.events = events;
 		this.threshold = threshold;
+		this.stuckThreshold = stuckThreshold;
 	}
 
 	@PostMapping("/hazards/stall")
@@ -55,14 +68,22 @@ class StallHazard {
 		this.events.publishEvent(new StallRequested(s));
 		Map<String, Object> answer = new LinkedHashMap<>();
 		answer.put("hazard", "stall");
-		answer.put("reactorBlockedForSeconds", s);
+		answer.put("listener", LISTENER);
+		answer.put("listenerBlockedForSeconds", s);
+		answer.put("stuckThreshold", this.stuckThreshold.toString());
 		answer.put("stallThreshold", this.threshold.toString());
-		answer.put("watch", "/actuator/health/selectorWakeQueue");
-		answer.put("note", "health turns DOWN once the listener has run longer than the threshold, and UP after it returns");
+		answer.put("watch", List.of("/actuator/wakequeue", "/actuator/health/selectorWakeQueue"));
+		answer.put("note", "after stuckThreshold on the reactor the listener keeps its thread (its lane STUCK) and a new "
+				+ "reactor thread carries on with every other listener and task; only this listener's later events "
+				+ "wait. Health turns DOWN, naming it, once it has run longer than stallThreshold, and UP after it "
+				+ "returns");
 		return answer;
 	}
 
-	/** Runs on the reactor and holds it for the requested time. */
+	/**
+	 * Blocks its thread for the requested time: the reactor's at first, until the reactor hands it off; a lane
+	 * worker's once the lane counts as slow.
+	 */
 	@EventListener
 	void onStallRequested(StallRequested request) throws InterruptedException {
 		CountDownLatch release = new CountDownLatch(1);
@@ -86,7 +107,7 @@ class StallHazard {
 	}
 
 	/**
-	 * Asks a listener to block the reactor.
+	 * Asks a listener to block.
 	 * @param seconds for how long
 	 */
 	record StallRequested(int seconds) {
