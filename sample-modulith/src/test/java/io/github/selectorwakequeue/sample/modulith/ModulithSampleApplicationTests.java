@@ -13,7 +13,10 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 import static org.junit.jupiter.api.Assertions.assertTimeoutPreemptively;
 
-/** What the README's sample call answers: everything received in commit order on the reactor, nothing incomplete. */
+/**
+ * What the README's sample call answers: everything received in commit order on the queue's threads, nothing
+ * incomplete.
+ */
 @SpringBootTest(webEnvironment = WebEnvironment.NONE)
 class ModulithSampleApplicationTests {
 
@@ -28,7 +31,10 @@ class ModulithSampleApplicationTests {
 		assertTimeoutPreemptively(Duration.ofSeconds(90), () -> {
 			Map<String, Object> report = this.controller.place(400, 4);
 			assertThat(report).containsEntry("allReceived", true).containsEntry("receivedOutOfCommitOrder", 0L);
-			assertThat(report.get("moduleListenerRanOn")).asString().isEqualTo("[selector-wake-queue]");
+			// On the queue's threads, never the publisher's: the reactor, or a worker of the listener's lane (marking
+			// each publication complete in the database makes the listener slow enough to leave the reactor).
+			assertThat((Iterable<?>) report.get("moduleListenerRanOn")).isNotEmpty()
+				.allSatisfy((name) -> assertThat(name).asString().startsWith("selector-wake-queue"));
 			assertThat(report.get("plainListenerRanOn")).asString().isEqualTo("[selector-wake-queue]");
 			await().atMost(Duration.ofSeconds(60)).until(() -> this.registry.findIncompletePublications().isEmpty());
 		});
