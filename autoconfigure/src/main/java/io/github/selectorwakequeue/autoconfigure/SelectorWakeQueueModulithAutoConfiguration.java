@@ -59,10 +59,14 @@ public final class SelectorWakeQueueModulithAutoConfiguration {
 		return new ModuleListenerDispatcher(queue, () -> settings(properties), status, errorHandler);
 	}
 
-	/** Swaps Modulith's multicaster definition for ours, with the collaborators Modulith gives its own. */
+	/**
+	 * Swaps Modulith's multicaster definition for one made by {@link #modulithEventMulticaster}, with the
+	 * collaborators Modulith gives its own.
+	 */
 	@Bean
 	static ModulithMulticasterReplacer selectorWakeQueueModulithMulticasterReplacer() {
-		return new ModulithMulticasterReplacer(SelectorWakeQueueModulithAutoConfiguration::multicaster);
+		return new ModulithMulticasterReplacer(SelectorWakeQueueModulithAutoConfiguration.class,
+				"modulithEventMulticaster");
 	}
 
 	/** Moves module listeners, and only them, from Spring's {@code @Async} executor to the queue. */
@@ -72,7 +76,14 @@ public final class SelectorWakeQueueModulithAutoConfiguration {
 		return new ModuleListenerAdvisorPostProcessor(dispatcher::getObject);
 	}
 
-	private static ModulithEventMulticaster multicaster(ConfigurableListableBeanFactory beanFactory) {
+	/**
+	 * The factory method of the {@code applicationEventMulticaster} definition that
+	 * {@link ModulithMulticasterReplacer} registers (a method rather than a lambda, so that Spring AOT can generate
+	 * code for that definition).
+	 * @param beanFactory the context's bean factory, autowired
+	 * @return the multicaster
+	 */
+	static ModulithEventMulticaster modulithEventMulticaster(ConfigurableListableBeanFactory beanFactory) {
 		ObjectProvider<SelectorWakeQueueProperties> properties = beanFactory
 			.getBeanProvider(SelectorWakeQueueProperties.class);
 		SelectorWakeQueueEventMulticaster others = new SelectorWakeQueueEventMulticaster(

@@ -14,6 +14,15 @@ interface EventContextPropagation {
 	EventContextPropagation NONE = () -> null;
 
 	/**
+	 * Micrometer's context snapshots, looked up by name as is {@link #MDC_CLASS}: both are optional (type hints in
+	 * {@link EventRoutingRuntimeHints}).
+	 */
+	String CONTEXT_SNAPSHOT_FACTORY_CLASS = "io.micrometer.context.ContextSnapshotFactory";
+
+	/** SLF4J's MDC, whose values are propagated when it is present. */
+	String MDC_CLASS = "org.slf4j.MDC";
+
+	/**
 	 * Captures the calling thread's context. Called on the publisher's thread, once per event routed to the
 	 * reactor: must be cheap and must not block.
 	 * @return the captured context, or {@code null} when there is nothing to restore
@@ -36,8 +45,8 @@ interface EventContextPropagation {
 	 * @return Micrometer-based propagation, or {@link #NONE}
 	 */
 	static EventContextPropagation create(boolean enabled, ClassLoader classLoader) {
-		if (enabled && ClassUtils.isPresent("io.micrometer.context.ContextSnapshotFactory", classLoader)) {
-			return new MicrometerEventContextPropagation(ClassUtils.isPresent("org.slf4j.MDC", classLoader));
+		if (enabled && ClassUtils.isPresent(CONTEXT_SNAPSHOT_FACTORY_CLASS, classLoader)) {
+			return new MicrometerEventContextPropagation(ClassUtils.isPresent(MDC_CLASS, classLoader));
 		}
 		return NONE;
 	}

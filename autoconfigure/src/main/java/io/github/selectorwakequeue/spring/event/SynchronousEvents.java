@@ -38,7 +38,8 @@ import org.springframework.util.ClassUtils;
  */
 final class SynchronousEvents {
 
-	private static final String WEB_SERVER_INITIALIZED_EVENT = "org.springframework.boot.web.server.context.WebServerInitializedEvent";
+	/** Looked up by name: Boot's web server module is optional (a type hint in {@link EventRoutingRuntimeHints}). */
+	static final String WEB_SERVER_INITIALIZED_EVENT = "org.springframework.boot.web.server.context.WebServerInitializedEvent";
 
 	private static final Set<String> THREAD_BOUND_LISTENERS = Set
 		.of("org.springframework.test.context.event.ApplicationEventsApplicationListener");

@@ -2,7 +2,6 @@ package io.github.selectorwakequeue.spring.modulith;
 
 import java.util.List;
 import java.util.Objects;
-import java.util.function.Function;
 
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -10,6 +9,7 @@ import org.slf4j.LoggerFactory;
 import org.springframework.beans.factory.config.BeanDefinition;
 import org.springframework.beans.factory.config.BeanFactoryPostProcessor;
 import org.springframework.beans.factory.config.ConfigurableListableBeanFactory;
+import org.springframework.beans.factory.support.AbstractBeanDefinition;
 import org.springframework.beans.factory.support.BeanDefinitionRegistry;
 import org.springframework.beans.factory.support.RootBeanDefinition;
 import org.springframework.context.support.AbstractApplicationContext;
@@ -20,6 +20,11 @@ import org.springframework.modulith.events.support.PersistentApplicationEventMul
  * definition, before any bean is created. Spring Boot forbids two definitions of one name, so the starter cannot
  * simply declare its own: this post-processor removes Modulith's definition and registers the replacement under
  * the same name (an infrastructure bean, as Modulith's is).
+ *
+ * <p>The replacement is created by a static factory method whose parameters are autowired, not by an instance
+ * supplier, so that Spring AOT can generate code for it: under {@code spring-boot:process-aot} this post-processor
+ * runs at build time and the generated bean definitions already hold the replacement. When such an AOT-processed
+ * context starts, this post-processor runs again, finds the replacement in place and leaves it.
  *
  * <p>Only Modulith's own {@link PersistentApplicationEventMulticaster} is replaced: any other multicaster bean
  * (the application's) is left alone. A Modulith version this integration was not built for stops start-up with
@@ -34,20 +39,26 @@ public final class ModulithMulticasterReplacer implements BeanFactoryPostProcess
 
 	private static final Logger logger = LoggerFactory.getLogger(ModulithMulticasterReplacer.class);
 
-	private final Function<ConfigurableListableBeanFactory, ModulithEventMulticaster> factory;
+	private final Class<?> factoryClass;
+
+	private final String factoryMethodName;
 
 	private final String modulithVersion;
 
 	/**
-	 * @param factory creates the replacement; called once, when the context creates its multicaster
+	 * @param factoryClass the class that declares the replacement's factory method
+	 * @param factoryMethodName the name of that method: {@code static}, not overloaded, returning a
+	 * {@link ModulithEventMulticaster}, its parameters autowired; called once, when the context creates its
+	 * multicaster (a wrong name fails there, with Spring's message naming the class and method)
 	 */
-	public ModulithMulticasterReplacer(Function<ConfigurableListableBeanFactory, ModulithEventMulticaster> factory) {
-		this(factory, PersistentApplicationEventMulticaster.class.getPackage().getImplementationVersion());
+	public ModulithMulticasterReplacer(Class<?> factoryClass, String factoryMethodName) {
+		this(factoryClass, factoryMethodName,
+				PersistentApplicationEventMulticaster.class.getPackage().getImplementationVersion());
 	}
 
-	ModulithMulticasterReplacer(Function<ConfigurableListableBeanFactory, ModulithEventMulticaster> factory,
-			String modulithVersion) {
-		this.factory = Objects.requireNonNull(factory, "factory");
+	ModulithMulticasterReplacer(Class<?> factoryClass, String factoryMethodName, String modulithVersion) {
+		this.factoryClass = Objects.requireNonNull(factoryClass, "factoryClass");
+		this.factoryMethodName = Objects.requireNonNull(factoryMethodName, "factoryMethodName");
 		this.modulithVersion = modulithVersion;
 	}
 
@@ -57,6 +68,9 @@ public final class ModulithMulticasterReplacer implements BeanFactoryPostProcess
 			return;
 		}
 		Class<?> type = beanFactory.getType(BEAN_NAME, false);
+		if (type == ModulithEventMulticaster.class) {
+			return; // replaced already: an AOT-processed context carries the replacement in its generated definitions
+		}
 		if (type != PersistentApplicationEventMulticaster.class) {
 			logger.info("The applicationEventMulticaster bean is {}, not Spring Modulith's: left as it is",
 					(type != null) ? type.getName() : "of unknown type");
@@ -67,8 +81,10 @@ public final class ModulithMulticasterReplacer implements BeanFactoryPostProcess
 			throw new IllegalStateException("Cannot replace Spring Modulith's applicationEventMulticaster: the bean "
 					+ "factory " + beanFactory.getClass().getName() + " is not a BeanDefinitionRegistry");
 		}
-		RootBeanDefinition replacement = new RootBeanDefinition(ModulithEventMulticaster.class,
-				() -> this.factory.apply(beanFactory));
+		RootBeanDefinition replacement = new RootBeanDefinition(this.factoryClass);
+		replacement.setUniqueFactoryMethodName(this.factoryMethodName);
+		replacement.setTargetType(ModulithEventMulticaster.class);
+		replacement.setAutowireMode(AbstractBeanDefinition.AUTOWIRE_CONSTRUCTOR);
 		replacement.setRole(BeanDefinition.ROLE_INFRASTRUCTURE);
 		registry.removeBeanDefinition(BEAN_NAME);
 		registry.registerBeanDefinition(BEAN_NAME, replacement);
