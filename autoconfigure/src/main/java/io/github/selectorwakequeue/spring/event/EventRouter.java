@@ -115,7 +115,8 @@ public final class EventRouter {
 
 	/**
 	 * Creates the lanes of the {@code @EventListener} methods that may run off the publisher's thread, so that
-	 * their meters exist from the start; other listeners get theirs at their first event. Called once the
+	 * their meters exist from the start; other listeners get theirs at their first event through the queue, and a
+	 * listener of events that always stay on the publisher's thread gets none. Called once the
 	 * context is refreshed.
 	 * @param listeners every listener of the multicaster
 	 */
@@ -125,8 +126,9 @@ public final class EventRouter {
 			return;
 		}
 		for (ApplicationListener<?> listener : listeners) {
-			if (listener instanceof ApplicationListenerMethodAdapter
-					&& !resolved.synchronousEvents.requiresPublisherThread(listener)) {
+			if (listener instanceof ApplicationListenerMethodAdapter adapter
+					&& !resolved.synchronousEvents.requiresPublisherThread(listener)
+					&& !resolved.synchronousEvents.receivesOnlySynchronousEvents(adapter)) {
 				this.lanes.laneOf(listener, resolved.queue);
 			}
 		}

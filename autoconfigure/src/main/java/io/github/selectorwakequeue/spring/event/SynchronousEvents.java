@@ -1,5 +1,6 @@
 package io.github.selectorwakequeue.spring.event;
 
+import java.lang.reflect.Method;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Set;
@@ -10,6 +11,9 @@ import org.springframework.context.ApplicationEvent;
 import org.springframework.context.ApplicationListener;
 import org.springframework.context.PayloadApplicationEvent;
 import org.springframework.context.event.ApplicationContextEvent;
+import org.springframework.context.event.ApplicationListenerMethodAdapter;
+import org.springframework.context.event.EventListener;
+import org.springframework.core.annotation.AnnotatedElementUtils;
 import org.springframework.core.ResolvableType;
 import org.springframework.util.ClassUtils;
 
@@ -78,6 +82,30 @@ final class SynchronousEvents {
 	 */
 	boolean requiresPublisherThread(ApplicationListener<?> listener) {
 		return !listener.supportsAsyncExecution() || THREAD_BOUND_LISTENERS.contains(listener.getClass().getName());
+	}
+
+	/**
+	 * Whether an {@code @EventListener} method only ever receives events that stay on the publisher's thread: every
+	 * type it declares (its {@code classes}, or its parameter) is one of them. Such a listener needs no lane.
+	 * @param listener the listener
+	 * @return {@code true} if no event it receives can go through the queue
+	 */
+	boolean receivesOnlySynchronousEvents(ApplicationListenerMethodAdapter listener) {
+		Method method = listener.getTargetMethod();
+		EventListener annotation = AnnotatedElementUtils.findMergedAnnotation(method, EventListener.class);
+		Class<?>[] declared = (annotation != null) ? annotation.classes() : new Class<?>[0];
+		if (declared.length == 0) {
+			declared = method.getParameterTypes();
+		}
+		if (declared.length == 0) {
+			return false;
+		}
+		for (Class<?> type : declared) {
+			if (!matches(type)) {
+				return false;
+			}
+		}
+		return true;
 	}
 
 	private boolean matches(Class<?> candidate) {

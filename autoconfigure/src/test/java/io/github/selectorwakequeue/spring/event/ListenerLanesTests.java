@@ -17,9 +17,12 @@ import org.junit.jupiter.api.Test;
 
 import org.springframework.boot.autoconfigure.AutoConfigurations;
 import org.springframework.boot.test.context.runner.ApplicationContextRunner;
+import org.springframework.context.ApplicationEvent;
 import org.springframework.context.ApplicationEventPublisher;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
+import org.springframework.context.event.ContextClosedEvent;
+import org.springframework.context.event.ContextRefreshedEvent;
 import org.springframework.context.event.EventListener;
 import org.springframework.core.annotation.Order;
 
@@ -204,10 +207,51 @@ class ListenerLanesTests {
 		return numbers;
 	}
 
+	@Test
+	void onlyListenersThatCanReceiveEventsOnTheQueueGetALane() {
+		new ApplicationContextRunner().withConfiguration(AutoConfigurations.of(SelectorWakeQueueAutoConfiguration.class))
+			.withPropertyValues("selector-wake-queue.events.synchronous-types=" + Numbered.class.getName())
+			.withBean(LaneCandidates.class)
+			.run((context) -> assertThat(context.getBean(SelectorWakeQueue.class).lanes()).extracting(Lane::name)
+				.contains("LaneCandidates.onText(String)", "LaneCandidates.onAnyEvent(ApplicationEvent)",
+						"LaneCandidates.onTextOrClosed(Object)")
+				.doesNotContain("LaneCandidates.onClosed()", "LaneCandidates.onRefreshed(ContextRefreshedEvent)",
+						"LaneCandidates.onNumbered(Numbered)"));
+	}
+
 	record Numbered(int publisher, int number) {
 	}
 
 	record FollowUp(int number) {
+	}
+
+	/** Listeners of events that may go through the queue, and of events that always stay on the publisher. */
+	static class LaneCandidates {
+
+		@EventListener
+		void onText(String text) {
+		}
+
+		@EventListener
+		void onAnyEvent(ApplicationEvent event) {
+		}
+
+		@EventListener(classes = { String.class, ContextClosedEvent.class })
+		void onTextOrClosed(Object event) {
+		}
+
+		@EventListener(ContextClosedEvent.class)
+		void onClosed() {
+		}
+
+		@EventListener
+		void onRefreshed(ContextRefreshedEvent event) {
+		}
+
+		@EventListener
+		void onNumbered(Numbered event) {
+		}
+
 	}
 
 	@Configuration(proxyBeanMethods = false)
