@@ -19,8 +19,10 @@ import java.util.concurrent.atomic.AtomicInteger;
  * them, in order; once its cost stays below half the threshold (sixteen parts in a row) and its backlog is empty,
  * it runs on the reactor again.</li>
  * <li><b>Stuck</b>: a part that runs on the reactor for longer than the stuck threshold is left running on its
- * thread, and a fresh reactor thread carries on with everything else (the rest of that fan-out first). The lane
- * stays on a worker until that part returns and its backlog is done.</li>
+ * thread, and a fresh reactor thread carries on with everything else (the rest of that fan-out first). When the part
+ * returns, its thread works through the lane's backlog; the lane then counts as slow, so it stays on a worker until
+ * its parts are quick again as above. A part that runs on a worker for longer than the stuck threshold shows as
+ * stuck too.</li>
  * </ul>
  * A lane's backlog holds at most the queue's lane limit: a lane that falls that far behind holds the reactor back
  * (it stops taking tasks until the lane has room again), so the queue fills and its overflow policy applies to
@@ -39,7 +41,10 @@ public final class Lane {
 		/** On a worker thread, because it is slow, or was stuck and is catching up. */
 		ON_WORKER,
 
-		/** A part has been running on its own thread for longer than the stuck threshold. */
+		/**
+		 * A part has been running for longer than the stuck threshold: on the thread the reactor left it on, or on a
+		 * worker. The lane's other parts wait behind it; nothing else does.
+		 */
 		STUCK
 
 	}
@@ -49,6 +54,8 @@ public final class Lane {
 	private final Clock clock;
 
 	private final long slowThresholdNanos;
+
+	private final long stuckThresholdNanos;
 
 	/** Parts waiting while the lane is off the reactor. Appended by the reactor; polled by the lane's runner. */
 	final ConcurrentLinkedQueue<LanePart> backlog = new ConcurrentLinkedQueue<>();
@@ -100,10 +107,11 @@ public final class Lane {
 	/** 1 while a worker is between checking the queue state and taking a part (close waits this out). */
 	volatile boolean polling;
 
-	Lane(String name, Clock clock, long slowThresholdNanos) {
+	Lane(String name, Clock clock, long slowThresholdNanos, long stuckThresholdNanos) {
 		this.name = Objects.requireNonNull(name, "name");
 		this.clock = clock;
 		this.slowThresholdNanos = slowThresholdNanos;
+		this.stuckThresholdNanos = stuckThresholdNanos;
 	}
 
 	/**
@@ -122,11 +130,12 @@ public final class Lane {
 		Thread thread = this.runningThread;
 		long since = this.runningSinceNanos;
 		LanePart head = this.backlog.peek();
-		Mode mode = this.stuck ? Mode.STUCK : (this.detached ? Mode.ON_WORKER : Mode.ON_REACTOR);
+		long runningFor = (thread != null && since != 0) ? Math.max(0, now - since) : 0;
+		Mode mode = (this.stuck || runningFor > this.stuckThresholdNanos) ? Mode.STUCK
+				: (this.detached ? Mode.ON_WORKER : Mode.ON_REACTOR);
 		return new LaneStats(this.name, mode, this.depth.get(), this.delivered,
 				Duration.ofNanos((head != null) ? Math.max(0, now - head.enqueuedAtNanos()) : 0),
-				Duration.ofNanos((thread != null && since != 0) ? Math.max(0, now - since) : 0), thread,
-				Duration.ofNanos(this.costNanos));
+				Duration.ofNanos(runningFor), thread, Duration.ofNanos(this.costNanos));
 	}
 
 	/**

@@ -55,7 +55,7 @@ final class LaneRuntime {
 		if (existing != null) {
 			return existing;
 		}
-		Lane created = new Lane(name, this.clock, this.slowThresholdNanos);
+		Lane created = new Lane(name, this.clock, this.slowThresholdNanos, this.stuckThresholdNanos);
 		existing = this.lanes.putIfAbsent(name, created);
 		if (existing != null) {
 			return existing;

@@ -86,6 +86,7 @@ final class LaneWorkers {
 		lane.runningSinceNanos = 0;
 		lane.delivered = lane.delivered + 1;
 		if (since != 0) {
+			lane.warmedUp = true; // judged even as the lane's first part: it is why the lane left the reactor
 			lane.recordCost(now - since, false);
 		}
 		run(lane);

@@ -98,6 +98,40 @@ class LaneTests {
 	}
 
 	@Test
+	void aLaneThatWasStuckCountsItsCostAndShowsAsStuckAgainWhenAPartHangsOnAWorker() {
+		assertTimeoutPreemptively(Duration.ofSeconds(60), () -> {
+			this.queue = SelectorWakeQueue.builder().name("stuck-twice")
+				.laneThresholds(Duration.ofMillis(1), Duration.ofMillis(50), 4, 10_000)
+				.build();
+			this.queue.start();
+			List<CountDownLatch> blocked = List.of(new CountDownLatch(1), new CountDownLatch(1));
+			List<CountDownLatch> release = List.of(new CountDownLatch(1), new CountDownLatch(1));
+			Recorder stalls = new Recorder(this.queue.lane("stalls"), (number) -> {
+				blocked.get(number).countDown();
+				awaitQuietly(release.get(number));
+			});
+			Lane lane = this.queue.lane("stalls");
+			this.queue.execute(new Event(0, stalls));
+			assertThat(blocked.get(0).await(10, TimeUnit.SECONDS)).isTrue();
+			await().atMost(Duration.ofSeconds(20)).until(() -> lane.stats().mode() == Lane.Mode.STUCK);
+			release.get(0).countDown();
+			await().atMost(Duration.ofSeconds(20)).until(() -> stalls.count() == 1 && lane.stats().runningThread() == null);
+			assertThat(lane.stats().mode()).as("slow since it was stuck").isEqualTo(Lane.Mode.ON_WORKER);
+			assertThat(lane.stats().cost()).as("the stuck part counts, though it was the lane's first")
+				.isGreaterThanOrEqualTo(Duration.ofMillis(50));
+
+			this.queue.execute(new Event(1, stalls));
+			assertThat(blocked.get(1).await(10, TimeUnit.SECONDS)).isTrue();
+			await().atMost(Duration.ofSeconds(20)).until(() -> lane.stats().mode() == Lane.Mode.STUCK);
+			assertThat(lane.stats().runningThread()).isNotNull();
+			assertThat(this.queue.stats().reactorHandOffs()).as("on a worker: no hand-off needed").isEqualTo(1);
+			release.get(1).countDown();
+			await().atMost(Duration.ofSeconds(20)).until(() -> stalls.count() == 2 && lane.stats().mode() == Lane.Mode.ON_WORKER);
+			stalls.assertReceivedInOrder(2);
+		});
+	}
+
+	@Test
 	void aSteadilySlowLaneMovesToAWorkerAndBackWhenQuickAgain() {
 		assertTimeoutPreemptively(Duration.ofSeconds(60), () -> {
 			this.queue = SelectorWakeQueue.builder().name("slow-lane")
