@@ -10,6 +10,7 @@ import java.util.zip.ZipFile;
 
 import com.jayway.jsonpath.DocumentContext;
 import com.jayway.jsonpath.JsonPath;
+import io.github.selectorwakequeue.sample.support.AotApplicationProcess;
 import org.junit.jupiter.api.Test;
 
 import static org.assertj.core.api.Assertions.assertThat;

@@ -1,4 +1,4 @@
-package io.github.selectorwakequeue.sample.modulith;
+package io.github.selectorwakequeue.sample.support;
 
 import java.io.BufferedReader;
 import java.io.IOException;
@@ -22,10 +22,9 @@ import java.util.regex.Pattern;
  * An application jar started in its own JVM as a user starts an AOT-processed application:
  * {@code java -Dspring.aot.enabled=true -jar app.jar --server.port=0}. Its output is collected; the port is read
  * from Tomcat's start-up line. {@link #close()} stops it with SIGTERM, as a container would, and kills it only if it
- * has not exited within the bound. Every wait is bounded. (The same helper as in sample-app: the two samples share
- * no test code.)
+ * has not exited within the bound. Every wait is bounded. Used by both samples' AOT tests.
  */
-final class AotApplicationProcess implements AutoCloseable {
+public final class AotApplicationProcess implements AutoCloseable {
 
 	private static final Pattern PORT = Pattern.compile("Tomcat started on port (\\d+)");
 
@@ -56,7 +55,7 @@ final class AotApplicationProcess implements AutoCloseable {
 	 * @param startBound how long start-up may take
 	 * @return the running application
 	 */
-	static AotApplicationProcess start(Path jar, Duration startBound) throws Exception {
+	public static AotApplicationProcess start(Path jar, Duration startBound) throws Exception {
 		if (!Files.isRegularFile(jar)) {
 			throw new IllegalStateException("No application jar at " + jar + ": build it with -Paot");
 		}
@@ -101,19 +100,19 @@ final class AotApplicationProcess implements AutoCloseable {
 	}
 
 	/** Everything the application has printed so far. */
-	String output() {
+	public String output() {
 		synchronized (this.output) {
 			return String.join("\n", this.output);
 		}
 	}
 
 	/** {@code GET} on the application, answered within 30 s; returns the body of a 2xx answer. */
-	String get(String path) throws Exception {
+	public String get(String path) throws Exception {
 		return send(HttpRequest.newBuilder(uri(path)).GET());
 	}
 
 	/** {@code POST} without a body, answered within 90 s; returns the body of a 2xx answer. */
-	String post(String path) throws Exception {
+	public String post(String path) throws Exception {
 		return send(HttpRequest.newBuilder(uri(path)).POST(HttpRequest.BodyPublishers.noBody()));
 	}
 
@@ -135,7 +134,7 @@ final class AotApplicationProcess implements AutoCloseable {
 	 * Stops the application with SIGTERM and waits, bounded, for it to exit.
 	 * @return whether it exited by itself within the bound (otherwise it was killed)
 	 */
-	boolean stop() throws InterruptedException {
+	public boolean stop() throws InterruptedException {
 		this.process.destroy();
 		if (this.process.waitFor(STOP_BOUND.toMillis(), TimeUnit.MILLISECONDS)) {
 			return true;
