@@ -41,6 +41,9 @@ enum PropertyConstraint {
 	EVENTS_MODULITH_ENABLED("events.modulith.enabled", "events.modulith.enabled", "true or false",
 			(properties) -> true),
 
+	EVENTS_OBSERVATIONS_ENABLED("events.observations.enabled", "events.observations.enabled", "true or false",
+			(properties) -> true),
+
 	LANES_ENABLED("lanes.enabled", "lanes.enabled", "true or false", (properties) -> true),
 
 	LANES_SLOW_THRESHOLD("lanes.slow-threshold", "lanes.slowThreshold", "a positive duration, such as 250us",

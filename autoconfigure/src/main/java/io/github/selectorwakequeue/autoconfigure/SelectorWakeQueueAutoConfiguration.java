@@ -3,6 +3,7 @@ package io.github.selectorwakequeue.autoconfigure;
 import java.util.function.BooleanSupplier;
 
 import io.github.selectorwakequeue.SelectorWakeQueue;
+import io.github.selectorwakequeue.spring.event.EventDeliveryObserver;
 import io.github.selectorwakequeue.spring.event.EventRoutingSettings;
 import io.github.selectorwakequeue.spring.event.EventRoutingStatus;
 import io.github.selectorwakequeue.spring.event.SelectorWakeQueueEventMulticaster;
@@ -170,8 +171,9 @@ public final class SelectorWakeQueueAutoConfiguration {
 		@ConditionalOnMissingBean(name = MULTICASTER_BEAN_NAME, search = SearchStrategy.CURRENT)
 		static SelectorWakeQueueEventMulticaster applicationEventMulticaster(ObjectProvider<SelectorWakeQueue> queue,
 				ObjectProvider<SelectorWakeQueueProperties> properties, ObjectProvider<EventRoutingStatus> status,
-				ObjectProvider<ErrorHandler> errorHandler) {
-			return new SelectorWakeQueueEventMulticaster(queue, () -> settings(properties), status, errorHandler);
+				ObjectProvider<ErrorHandler> errorHandler, ObjectProvider<EventDeliveryObserver> observer) {
+			return new SelectorWakeQueueEventMulticaster(queue, () -> settings(properties), status, errorHandler,
+					observer);
 		}
 
 		private static EventRoutingSettings settings(ObjectProvider<SelectorWakeQueueProperties> properties) {

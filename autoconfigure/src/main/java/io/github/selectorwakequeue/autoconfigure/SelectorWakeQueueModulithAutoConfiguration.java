@@ -1,6 +1,7 @@
 package io.github.selectorwakequeue.autoconfigure;
 
 import io.github.selectorwakequeue.SelectorWakeQueue;
+import io.github.selectorwakequeue.spring.event.EventDeliveryObserver;
 import io.github.selectorwakequeue.spring.event.EventRoutingSettings;
 import io.github.selectorwakequeue.spring.event.EventRoutingStatus;
 import io.github.selectorwakequeue.spring.event.SelectorWakeQueueEventMulticaster;
@@ -55,8 +56,8 @@ public final class SelectorWakeQueueModulithAutoConfiguration {
 	@Bean
 	static ModuleListenerDispatcher selectorWakeQueueModuleListenerDispatcher(ObjectProvider<SelectorWakeQueue> queue,
 			ObjectProvider<SelectorWakeQueueProperties> properties, ObjectProvider<EventRoutingStatus> status,
-			ObjectProvider<ErrorHandler> errorHandler) {
-		return new ModuleListenerDispatcher(queue, () -> settings(properties), status, errorHandler);
+			ObjectProvider<ErrorHandler> errorHandler, ObjectProvider<EventDeliveryObserver> observer) {
+		return new ModuleListenerDispatcher(queue, () -> settings(properties), status, errorHandler, observer);
 	}
 
 	/**
@@ -88,7 +89,8 @@ public final class SelectorWakeQueueModulithAutoConfiguration {
 			.getBeanProvider(SelectorWakeQueueProperties.class);
 		SelectorWakeQueueEventMulticaster others = new SelectorWakeQueueEventMulticaster(
 				beanFactory.getBeanProvider(SelectorWakeQueue.class), () -> settings(properties),
-				beanFactory.getBeanProvider(EventRoutingStatus.class), beanFactory.getBeanProvider(ErrorHandler.class));
+				beanFactory.getBeanProvider(EventRoutingStatus.class), beanFactory.getBeanProvider(ErrorHandler.class),
+				beanFactory.getBeanProvider(EventDeliveryObserver.class));
 		return new ModulithEventMulticaster(() -> beanFactory.getBean(EventPublicationRegistry.class),
 				() -> beanFactory.getBean(Environment.class), others,
 				beanFactory.getBean(ModuleListenerDispatcher.class));

@@ -166,6 +166,8 @@ public class SelectorWakeQueueProperties implements Validator {
 
 		private final Modulith modulith = new Modulith();
 
+		private final Observations observations = new Observations();
+
 		public boolean isEnabled() {
 			return this.enabled;
 		}
@@ -192,6 +194,32 @@ public class SelectorWakeQueueProperties implements Validator {
 
 		public Modulith getModulith() {
 			return this.modulith;
+		}
+
+		public Observations getObservations() {
+			return this.observations;
+		}
+
+	}
+
+	/**
+	 * Micrometer observations of event deliveries.
+	 */
+	public static class Observations {
+
+		/**
+		 * Whether each delivery to a listener that runs off the publisher's thread runs inside a Micrometer
+		 * Observation 'wakequeue.deliver' (a span in the publisher's trace and a timer, tagged with the listener and
+		 * the queue). Needs micrometer-observation and an ObservationRegistry bean.
+		 */
+		private boolean enabled;
+
+		public boolean isEnabled() {
+			return this.enabled;
+		}
+
+		public void setEnabled(boolean enabled) {
+			this.enabled = enabled;
 		}
 
 	}

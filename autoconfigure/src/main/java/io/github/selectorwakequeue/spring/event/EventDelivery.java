@@ -62,7 +62,7 @@ final class EventDelivery implements FanOut {
 	 */
 	@Override
 	public void runPart(int index) {
-		this.router.deliverTo(this.event, this.listeners[index], this.context);
+		this.router.deliverTo(this.event, this.listeners[index], this.lanes[index], this.context);
 	}
 
 	/**
@@ -72,7 +72,7 @@ final class EventDelivery implements FanOut {
 	 */
 	@Override
 	public void run() {
-		this.router.deliver(this.event, this.listeners, this.context);
+		this.router.deliver(this.event, this.listeners, this.lanes, this.context);
 	}
 
 	/**

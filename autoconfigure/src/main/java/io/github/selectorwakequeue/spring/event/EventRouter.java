@@ -54,6 +54,8 @@ public final class EventRouter {
 
 	private final ObjectProvider<ErrorHandler> errorHandler;
 
+	private final ObjectProvider<EventDeliveryObserver> observer;
+
 	private final ListenerInvoker invoker;
 
 	/** Resolved at the first event, then read once per event (one volatile read). */
@@ -68,15 +70,18 @@ public final class EventRouter {
 	 * @param settings the routing settings, read once at the first event
 	 * @param status where routing and counts are reported
 	 * @param errorHandler the user's {@link ErrorHandler}, if any: it hears about failures on the reactor only
+	 * @param observer wraps each delivery to a listener routed to the queue, if there is a unique one (a Micrometer
+	 * observation, say)
 	 * @param invoker how to call one listener
 	 */
 	public EventRouter(ObjectProvider<SelectorWakeQueue> queue, Supplier<EventRoutingSettings> settings,
 			ObjectProvider<EventRoutingStatus> status, ObjectProvider<ErrorHandler> errorHandler,
-			ListenerInvoker invoker) {
+			ObjectProvider<EventDeliveryObserver> observer, ListenerInvoker invoker) {
 		this.queue = Objects.requireNonNull(queue, "queue");
 		this.settings = Objects.requireNonNull(settings, "settings");
 		this.status = Objects.requireNonNull(status, "status");
 		this.errorHandler = Objects.requireNonNull(errorHandler, "errorHandler");
+		this.observer = Objects.requireNonNull(observer, "observer");
 		this.invoker = Objects.requireNonNull(invoker, "invoker");
 	}
 
@@ -227,17 +232,20 @@ public final class EventRouter {
 		return false;
 	}
 
-	/** Runs a {@link ListenerTask}'s work with its context, reporting a failure as for listeners on the reactor. */
-	void runTask(Runnable action, Object context) {
+	/**
+	 * Runs a {@link ListenerTask}'s work with its context, observed if it belongs to a lane of the queue, reporting
+	 * a failure as for listeners on the reactor.
+	 */
+	void runTask(Runnable action, Lane lane, Object context) {
 		Collaborators resolved = collaborators();
 		Scope scope = (context != null) ? resolved.context().restore(context) : null;
 		try {
 			if (resolved.errorHandler == null) {
-				action.run();
+				runObserved(action, lane, resolved);
 				return;
 			}
 			try {
-				action.run();
+				runObserved(action, lane, resolved);
 			}
 			catch (Throwable ex) {
 				resolved.errorHandler.handleError(ex);
@@ -281,18 +289,18 @@ public final class EventRouter {
 	 * Runs on the reactor (or a closing or rejected publisher's thread): each listener, whatever the others do.
 	 * @throws ListenerFailedException if a listener failed and no {@link ErrorHandler} took the failure
 	 */
-	void deliver(ApplicationEvent event, ApplicationListener<?>[] listeners, Object context) {
+	void deliver(ApplicationEvent event, ApplicationListener<?>[] listeners, Lane[] lanes, Object context) {
 		Collaborators resolved = this.collaborators.get();
 		Scope scope = (context != null) ? resolved.context().restore(context) : null;
 		try {
 			ListenerFailedException failure = null;
-			for (ApplicationListener<?> listener : listeners) {
+			for (int i = 0; i < listeners.length; i++) {
 				try {
-					invokeReporting(listener, event, resolved.errorHandler);
+					invokeReporting(listeners[i], event, lanes[i], resolved);
 				}
 				catch (Throwable ex) {
 					if (failure == null) {
-						failure = new ListenerFailedException(listener, event, ex);
+						failure = new ListenerFailedException(listeners[i], event, ex);
 					}
 					else {
 						failure.addSuppressed(ex);
@@ -311,15 +319,15 @@ public final class EventRouter {
 	}
 
 	/**
-	 * Delivers the event to one listener, in its lane: with the publisher's context restored, and a failure
-	 * handed to the user's {@link ErrorHandler} if there is one.
+	 * Delivers the event to one listener, in its lane: with the publisher's context restored, observed if there is
+	 * an {@link EventDeliveryObserver}, and a failure handed to the user's {@link ErrorHandler} if there is one.
 	 * @throws ListenerFailedException if the listener failed and no {@link ErrorHandler} took the failure
 	 */
-	void deliverTo(ApplicationEvent event, ApplicationListener<?> listener, Object context) {
+	void deliverTo(ApplicationEvent event, ApplicationListener<?> listener, Lane lane, Object context) {
 		Collaborators resolved = this.collaborators.get();
 		Scope scope = (context != null) ? resolved.context().restore(context) : null;
 		try {
-			invokeReporting(listener, event, resolved.errorHandler);
+			invokeReporting(listener, event, lane, resolved);
 		}
 		catch (Throwable ex) {
 			throw new ListenerFailedException(listener, event, ex);
@@ -331,17 +339,36 @@ public final class EventRouter {
 		}
 	}
 
-	private void invokeReporting(ApplicationListener<?> listener, ApplicationEvent event, ErrorHandler handler) {
-		if (handler == null) {
-			this.invoker.invoke(listener, event);
+	private void invokeReporting(ApplicationListener<?> listener, ApplicationEvent event, Lane lane,
+			Collaborators resolved) {
+		if (resolved.errorHandler == null) {
+			invokeObserved(listener, event, lane, resolved);
 			return;
 		}
 		try {
-			this.invoker.invoke(listener, event);
+			invokeObserved(listener, event, lane, resolved);
 		}
 		catch (Throwable ex) {
-			handler.handleError(ex);
+			resolved.errorHandler.handleError(ex);
 		}
+	}
+
+	/** Inside the observer (so that it sees the failure before the error handler does), if there is one. */
+	private void invokeObserved(ApplicationListener<?> listener, ApplicationEvent event, Lane lane,
+			Collaborators resolved) {
+		if (resolved.observer == null || lane == null) {
+			this.invoker.invoke(listener, event);
+			return;
+		}
+		resolved.observer.observe(resolved.queue.name(), lane.name(), () -> this.invoker.invoke(listener, event));
+	}
+
+	private static void runObserved(Runnable action, Lane lane, Collaborators resolved) {
+		if (resolved.observer == null || lane == null) {
+			action.run();
+			return;
+		}
+		resolved.observer.observe(resolved.queue.name(), lane.name(), action);
 	}
 
 	private Collaborators collaborators() {
@@ -370,6 +397,7 @@ public final class EventRouter {
 		}
 		ClassLoader loader = (this.classLoader != null) ? this.classLoader : ClassUtils.getDefaultClassLoader();
 		return new Collaborators(target, routingStatus, this.errorHandler.getIfUnique(),
+				(target != null) ? this.observer.getIfUnique() : null,
 				new SynchronousEvents(routing.synchronousTypes(), loader),
 				EventContextPropagation.create(routing.propagateContext(), loader));
 	}
@@ -407,7 +435,7 @@ public final class EventRouter {
 	}
 
 	private record Collaborators(SelectorWakeQueue queue, EventRoutingStatus status, ErrorHandler errorHandler,
-			SynchronousEvents synchronousEvents, EventContextPropagation context) {
+			EventDeliveryObserver observer, SynchronousEvents synchronousEvents, EventContextPropagation context) {
 	}
 
 }

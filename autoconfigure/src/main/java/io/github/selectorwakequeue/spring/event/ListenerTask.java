@@ -64,7 +64,7 @@ public final class ListenerTask implements FanOut {
 	 */
 	@Override
 	public void run() {
-		this.router.runTask(this.action, this.context);
+		this.router.runTask(this.action, this.queueLane, this.context);
 	}
 
 	/** Runs the task on the calling thread (closed queue, rejection, leftovers at close). Never throws. */

@@ -82,11 +82,13 @@ public final class SelectorWakeQueueEventMulticaster extends SimpleApplicationEv
 	 * @param settings the routing settings, read once at the first event
 	 * @param status where routing and counts are reported
 	 * @param errorHandler the user's {@link ErrorHandler}, if any: it hears about failures on the reactor only
+	 * @param observer wraps each delivery to a listener that runs off the publisher's thread, if there is a unique
+	 * one
 	 */
 	public SelectorWakeQueueEventMulticaster(ObjectProvider<SelectorWakeQueue> queue,
 			Supplier<EventRoutingSettings> settings, ObjectProvider<EventRoutingStatus> status,
-			ObjectProvider<ErrorHandler> errorHandler) {
-		this.router = new EventRouter(queue, settings, status, errorHandler, this::invokeListener);
+			ObjectProvider<ErrorHandler> errorHandler, ObjectProvider<EventDeliveryObserver> observer) {
+		this.router = new EventRouter(queue, settings, status, errorHandler, observer, this::invokeListener);
 	}
 
 	@Override

@@ -8,6 +8,7 @@ import java.util.concurrent.Future;
 import java.util.function.Supplier;
 
 import io.github.selectorwakequeue.SelectorWakeQueue;
+import io.github.selectorwakequeue.spring.event.EventDeliveryObserver;
 import io.github.selectorwakequeue.spring.event.EventRouter;
 import io.github.selectorwakequeue.spring.event.EventRoutingSettings;
 import io.github.selectorwakequeue.spring.event.EventRoutingStatus;
@@ -59,10 +60,12 @@ public final class ModuleListenerDispatcher {
 	 * @param settings routing settings (whether to carry the caller's context), read once
 	 * @param status the routing status, resolved as for events
 	 * @param errorHandler the user's {@link ErrorHandler}, if any: it hears about failing invocations
+	 * @param observer wraps each invocation run in a listener's lane, if there is a unique one
 	 */
 	public ModuleListenerDispatcher(ObjectProvider<SelectorWakeQueue> queue, Supplier<EventRoutingSettings> settings,
-			ObjectProvider<EventRoutingStatus> status, ObjectProvider<ErrorHandler> errorHandler) {
-		this.router = new EventRouter(queue, settings, status, errorHandler, ModuleListenerDispatcher::invoke);
+			ObjectProvider<EventRoutingStatus> status, ObjectProvider<ErrorHandler> errorHandler,
+			ObjectProvider<EventDeliveryObserver> observer) {
+		this.router = new EventRouter(queue, settings, status, errorHandler, observer, ModuleListenerDispatcher::invoke);
 		this.sequencer = new CommitSequencer((task) -> this.router.submit((ListenerTask) task));
 	}
 
