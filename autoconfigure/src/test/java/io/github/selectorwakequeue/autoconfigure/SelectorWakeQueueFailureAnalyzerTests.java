@@ -96,6 +96,13 @@ class SelectorWakeQueueFailureAnalyzerTests {
 	}
 
 	@Test
+	void observationsEnabledThatIsNotABoolean() {
+		assertThat(describeFailure("selector-wake-queue.events.observations.enabled=maybe")).contains(
+				"Property 'selector-wake-queue.events.observations.enabled' has the invalid value 'maybe'",
+				"allowed: true or false");
+	}
+
+	@Test
 	void everyInvalidPropertyIsListed() {
 		assertThat(describeFailure("selector-wake-queue.capacity=0", "selector-wake-queue.shutdown-timeout=-2s"))
 			.contains("'selector-wake-queue.capacity'", "'selector-wake-queue.shutdown-timeout'");

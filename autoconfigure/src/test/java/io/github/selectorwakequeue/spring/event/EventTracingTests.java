@@ -8,10 +8,12 @@ import java.util.concurrent.locks.LockSupport;
 
 import io.github.selectorwakequeue.SelectorWakeQueue;
 import io.github.selectorwakequeue.autoconfigure.SelectorWakeQueueAutoConfiguration;
+import io.micrometer.context.ContextRegistry;
 import io.micrometer.observation.Observation;
 import io.micrometer.observation.ObservationRegistry;
 import io.micrometer.tracing.Span;
 import io.micrometer.tracing.Tracer;
+import io.micrometer.tracing.contextpropagation.ObservationAwareSpanThreadLocalAccessor;
 import org.junit.jupiter.api.Test;
 import org.slf4j.MDC;
 
@@ -80,6 +82,46 @@ class EventTracingTests {
 					assertThat(seen.currentTraceId()).isNull();
 				});
 			}));
+	}
+
+	@Test
+	void aSpanOutsideAnyObservationReachesTheListenerOnlyWithTracingsOwnAccessorRegistered() {
+		this.runner.run((context) -> assertTimeoutPreemptively(TIMEOUT, () -> {
+			TracedListeners listeners = context.getBean(TracedListeners.class);
+			Tracer tracer = context.getBean(Tracer.class);
+			publishInManualSpan(context, tracer, 0);
+			await().atMost(TIMEOUT).until(() -> listeners.quick.size() == 1);
+			Seen seen = listeners.quick.get(0);
+			assertThat(seen.mdcTraceId()).as("the MDC is copied").isEqualTo(seen.publisherTraceId());
+			assertThat(seen.currentTraceId()).as("the span is not in the ContextRegistry").isNull();
+		}));
+		// The registry is global: registered for one context only, and removed again.
+		ContextRegistry registry = ContextRegistry.getInstance();
+		this.runner.run((context) -> {
+			Tracer tracer = context.getBean(Tracer.class);
+			registry.registerThreadLocalAccessor(new ObservationAwareSpanThreadLocalAccessor(tracer));
+			try {
+				assertTimeoutPreemptively(TIMEOUT, () -> {
+					TracedListeners listeners = context.getBean(TracedListeners.class);
+					publishInManualSpan(context, tracer, 0);
+					await().atMost(TIMEOUT).until(() -> listeners.quick.size() == 1);
+					assertThat(listeners.quick).allSatisfy(TracedListenersConfiguration::assertInPublishersTrace);
+				});
+			}
+			finally {
+				registry.removeThreadLocalAccessor(ObservationAwareSpanThreadLocalAccessor.KEY);
+			}
+		});
+	}
+
+	private static void publishInManualSpan(ConfigurableApplicationContext context, Tracer tracer, int number) {
+		Span span = tracer.nextSpan().name("manual").start();
+		try (Tracer.SpanInScope scope = tracer.withSpan(span)) {
+			context.publishEvent(new Traced(number, span.context().traceId(), span.context().spanId()));
+		}
+		finally {
+			span.end();
+		}
 	}
 
 	static void publishInNewObservation(ConfigurableApplicationContext context, int number) {

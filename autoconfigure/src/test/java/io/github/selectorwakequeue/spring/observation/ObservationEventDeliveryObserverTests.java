@@ -123,6 +123,27 @@ class ObservationEventDeliveryObserverTests {
 					assertThat(span.getError()).isInstanceOf(IllegalStateException.class).hasMessage("boom");
 				});
 				await().atMost(WAIT).until(() -> queue.stats().failed() == failedBefore + 1);
+				assertThat(context.getBean(MeterRegistry.class)
+					.get("wakequeue.deliver")
+					.tags("listener", FAILING, "error", "IllegalStateException")
+					.timer()
+					.count()).isOne();
+			}));
+	}
+
+	@Test
+	void bootsObservationSwitchTurnsTheDeliveryObservationOff() {
+		this.runner
+			.withPropertyValues("selector-wake-queue.events.observations.enabled=true",
+					"management.observations.enable.wakequeue.deliver=false")
+			.run((context) -> assertTimeoutPreemptively(TIMEOUT, () -> {
+				TracedListeners listeners = context.getBean(TracedListeners.class);
+				Spans spans = context.getBean(Spans.class);
+				publish(context, listeners, 0);
+				await().atMost(WAIT).until(() -> listeners.seen.size() == 2);
+				await().atMost(WAIT).until(() -> spans.finished.stream().anyMatch((span) -> span.getName().equals("test.publish")));
+				assertThat(deliverySpans(spans)).isEmpty();
+				assertThat(listeners.seen).allSatisfy((seen) -> assertThat(seen.currentSpanId()).isEqualTo(seen.publisher().spanId()));
 			}));
 	}
 
