@@ -37,7 +37,8 @@ import org.springframework.scheduling.concurrent.ThreadPoolTaskExecutor;
  * Spring level: what {@code publishEvent} of a small payload with one {@code @EventListener} costs the
  * publisher, and how many events per second reach the listener, with our multicaster (a Boot context with
  * our auto-configuration, with its defaults: 1 task in 64 timed into the timing relay, which has no receiver here
- * since the context has no meter registry; no context-propagation library on the class path) against Spring's
+ * since the context has no meter registry; context propagation off, as without the context-propagation library,
+ * which the jar holds for {@link DeliveryTracingBenchmark}) against Spring's
  * {@link SimpleApplicationEventMulticaster} with a one-thread {@link ThreadPoolTaskExecutor} (the usual way
  * to make listeners asynchronous while keeping their order), and against the synchronous
  * {@code SimpleApplicationEventMulticaster} with a no-op listener (Spring's own floor for a publish).
@@ -79,6 +80,7 @@ public class SpringEventsBenchmark {
 		this.context = new SpringApplicationBuilder(configuration).web(WebApplicationType.NONE)
 			.bannerMode(Banner.Mode.OFF)
 			.logStartupInfo(false)
+			.properties("selector-wake-queue.events.propagate-context=false")
 			.run();
 		this.listener = this.context.getBean(CountingListener.class);
 		this.queue = "swq".equals(this.multicaster) ? this.context.getBean(SelectorWakeQueue.class) : null;
