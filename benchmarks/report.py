@@ -20,6 +20,7 @@ QUESTIONS = OrderedDict([
     ("SpringEventsBenchmark", "Spring level: publishEvent with one async listener"),
     ("ListenerLanesBenchmark", "Listener lanes: slow and stuck listeners (ms per scenario, lower is better)"),
     ("LogbackAppenderBenchmark", "Logback: caller cost of one INFO log call, and what reaches the attached appender"),
+    ("DeliveryTracingBenchmark", "Tracing: end-to-end events/s with the publisher's trace carried and a span per delivery"),
 ])
 
 

@@ -1,7 +1,9 @@
 package io.github.selectorwakequeue.benchmarks;
 
+import java.lang.management.ManagementFactory;
 import java.util.concurrent.TimeUnit;
 
+import com.sun.management.OperatingSystemMXBean;
 import io.github.selectorwakequeue.autoconfigure.SelectorWakeQueueAutoConfiguration;
 import io.github.selectorwakequeue.autoconfigure.SelectorWakeQueueObservationAutoConfiguration;
 import io.github.selectorwakequeue.benchmarks.SpringEventsBenchmark.CountingListener;
@@ -44,6 +46,11 @@ import org.springframework.context.annotation.Configuration;
  * call (scope, current span, MDC); {@code span}: as {@code propagated}, with
  * {@code selector-wake-queue.events.observations.enabled=true}, so every delivery is also a child observation: a
  * span and a timer sample.
+ *
+ * <p>Throughput on a shared 2-core machine is noisy; each iteration therefore also prints the CPU time the whole
+ * process spent per event (publisher, reactor, garbage collection and all; JMX process CPU time), which other load
+ * inflates far less than wall-clock rates. Read the measurement iterations, not the warm-up ones (JIT). Lanes are
+ * off, so the listener stays on the reactor whatever the load.
  */
 @State(Scope.Benchmark)
 @Threads(1)
@@ -64,12 +71,19 @@ public class DeliveryTracingBenchmark {
 
 	private long published;
 
+	private final OperatingSystemMXBean system = (OperatingSystemMXBean) ManagementFactory.getOperatingSystemMXBean();
+
+	private long cpuAtIterationStart;
+
+	private long publishedAtIterationStart;
+
 	@Setup(Level.Trial)
 	public void start() {
 		this.context = new SpringApplicationBuilder(TracedConfiguration.class).web(WebApplicationType.NONE)
 			.bannerMode(Banner.Mode.OFF)
 			.logStartupInfo(false)
-			.properties("management.tracing.sampling.probability=1.0",
+			// Lanes off: a listener preempted by other load must not move to a worker mid-run (another code path).
+			.properties("management.tracing.sampling.probability=1.0", "selector-wake-queue.lanes.enabled=false",
 					"selector-wake-queue.events.observations.enabled=" + "span".equals(this.trace))
 			.run();
 		this.listener = this.context.getBean(CountingListener.class);
@@ -79,6 +93,20 @@ public class DeliveryTracingBenchmark {
 	@TearDown(Level.Trial)
 	public void stop() {
 		this.context.close();
+	}
+
+	@Setup(Level.Iteration)
+	public void markCpu() {
+		this.cpuAtIterationStart = this.system.getProcessCpuTime();
+		this.publishedAtIterationStart = this.published;
+	}
+
+	/** Runs after the last burst of the iteration was delivered (each invocation waits for its burst). */
+	@TearDown(Level.Iteration)
+	public void printCpu() {
+		long events = this.published - this.publishedAtIterationStart;
+		long cpu = this.system.getProcessCpuTime() - this.cpuAtIterationStart;
+		System.out.printf(" [trace=%s: process CPU %.0f ns per event] ", this.trace, cpu / (double) Math.max(1, events));
 	}
 
 	@Benchmark
