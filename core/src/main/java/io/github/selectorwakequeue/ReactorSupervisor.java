@@ -84,10 +84,14 @@ final class ReactorSupervisor {
 		return Thread.currentThread() == this.thread;
 	}
 
-	/** Whether the current reactor thread is alive. */
+	/**
+	 * Whether the current reactor thread is alive, or is being started (a hand-off or a restart has made it the
+	 * reactor and is in {@code Thread.start()}; if starting fails, the reactor is marked dead).
+	 */
 	boolean isAlive() {
 		Thread current = this.thread;
-		return current != null && current.isAlive();
+		return current != null
+				&& (current.isAlive() || (current.getState() == Thread.State.NEW && !this.dead.get()));
 	}
 
 	/** Reactor threads started to replace one that died. */

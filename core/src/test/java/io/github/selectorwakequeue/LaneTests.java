@@ -132,6 +132,39 @@ class LaneTests {
 	}
 
 	@Test
+	void theQueueCountsAsRunningWhileTheReactorOfAHandOffIsStarting() {
+		assertTimeoutPreemptively(Duration.ofSeconds(60), () -> {
+			CountDownLatch startCalled = new CountDownLatch(1);
+			CountDownLatch letStart = new CountDownLatch(1);
+			AtomicInteger threads = new AtomicInteger();
+			this.queue = SelectorWakeQueue.builder().name("slow-start")
+				.laneThresholds(Duration.ofMillis(1), Duration.ofMillis(50), 4, 10_000)
+				.threadFactory((task) -> new Thread(task, "slow-start-" + threads.incrementAndGet()) {
+					@Override
+					public synchronized void start() {
+						if (threads.get() == 2) { // the hand-off's reactor: slow to start, as on a loaded machine
+							startCalled.countDown();
+							awaitQuietly(letStart);
+						}
+						super.start();
+					}
+				})
+				.build();
+			this.queue.start();
+			CountDownLatch release = new CountDownLatch(1);
+			Recorder stuck = new Recorder(this.queue.lane("stuck"), (number) -> awaitQuietly(release));
+			this.queue.execute(new Event(0, stuck));
+			assertThat(startCalled.await(20, TimeUnit.SECONDS)).isTrue();
+			assertThat(this.queue.stats().running()).as("a reactor is being started, none has died").isTrue();
+			letStart.countDown();
+			release.countDown();
+			await().atMost(Duration.ofSeconds(20)).until(() -> stuck.count() == 1);
+			assertThat(this.queue.stats().running()).isTrue();
+			assertThat(this.queue.stats().reactorHandOffs()).isEqualTo(1);
+		});
+	}
+
+	@Test
 	void aSteadilySlowLaneMovesToAWorkerAndBackWhenQuickAgain() {
 		assertTimeoutPreemptively(Duration.ofSeconds(60), () -> {
 			this.queue = SelectorWakeQueue.builder().name("slow-lane")
