@@ -38,7 +38,7 @@ import org.springframework.util.ErrorHandler;
  * the queue bean closes it.
  */
 @AutoConfiguration(afterName = "org.springframework.modulith.events.config.EventPublicationAutoConfiguration")
-@ConditionalOnBooleanProperty(name = "selector-wake-queue.enabled", matchIfMissing = true)
+@ConditionalOnQueueEnabled
 @EnableConfigurationProperties(SelectorWakeQueueProperties.class)
 public final class SelectorWakeQueueAutoConfiguration {
 

@@ -36,7 +36,7 @@ import org.springframework.util.ErrorHandler;
 		before = SelectorWakeQueueAutoConfiguration.class)
 @ConditionalOnClass(PersistentApplicationEventMulticaster.class)
 @ConditionalOnBean(PersistentApplicationEventMulticaster.class)
-@ConditionalOnBooleanProperty(name = "selector-wake-queue.enabled", matchIfMissing = true)
+@ConditionalOnQueueEnabled
 @ConditionalOnBooleanProperty(name = "selector-wake-queue.events.enabled", matchIfMissing = true)
 @ConditionalOnBooleanProperty(name = "selector-wake-queue.events.modulith.enabled", matchIfMissing = true)
 public final class SelectorWakeQueueModulithAutoConfiguration {

@@ -22,7 +22,7 @@ import org.springframework.context.annotation.Bean;
 @AutoConfiguration(afterName = "org.springframework.boot.micrometer.observation.autoconfigure.ObservationAutoConfiguration")
 @ConditionalOnClass(ObservationRegistry.class)
 @ConditionalOnBean(ObservationRegistry.class)
-@ConditionalOnBooleanProperty(name = "selector-wake-queue.enabled", matchIfMissing = true)
+@ConditionalOnQueueEnabled
 @ConditionalOnBooleanProperty(name = "selector-wake-queue.events.enabled", matchIfMissing = true)
 @ConditionalOnBooleanProperty("selector-wake-queue.events.observations.enabled")
 public final class SelectorWakeQueueObservationAutoConfiguration {

@@ -96,6 +96,12 @@ class SelectorWakeQueueFailureAnalyzerTests {
 	}
 
 	@Test
+	void enabledThatIsNotABooleanStopsStartUpInsteadOfSwitchingTheStarterOff() {
+		assertThat(describeFailure("selector-wake-queue.enabled=maybe")).contains(
+				"Property 'selector-wake-queue.enabled' has the invalid value 'maybe'", "allowed: true or false");
+	}
+
+	@Test
 	void observationsEnabledThatIsNotABoolean() {
 		assertThat(describeFailure("selector-wake-queue.events.observations.enabled=maybe")).contains(
 				"Property 'selector-wake-queue.events.observations.enabled' has the invalid value 'maybe'",
