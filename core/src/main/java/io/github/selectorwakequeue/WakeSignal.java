@@ -31,11 +31,11 @@ import java.util.function.BooleanSupplier;
  * P1→P2 and R1→R2 are a Dekker pair: all four accesses are sequentially consistent (volatile / CAS), so
  * either the producer's P2 sees {@code SLEEPING} and writes, or the reactor's R2 sees the task and does
  * not sleep; both may happen (a spare byte makes the next {@code select} return early, harmlessly), but
- * never neither. Only the producer whose {@code getAndSet} moves the flag from {@code SLEEPING} to
- * {@code AWAKE} writes, so there is at most one write per sleep; while the reactor is busy the flag is
- * {@code AWAKE} and producers pay one plain read of a line the reactor rarely writes. Tasks offered by
- * the reactor itself never see {@code SLEEPING}. A wake byte written before {@code select} is not lost:
- * it stays in the pipe and makes the next {@code select} return at once.
+ * never neither. Only the producer whose {@code getAndSet} moves the flag from {@code SLEEPING} to {@code AWAKE} writes, so
+ * there is at most one write per sleep; while the reactor is busy the flag is {@code AWAKE} and producers pay one
+ * plain read of a line the reactor rarely writes. Tasks offered by the reactor itself never see {@code SLEEPING}.
+ * A wake byte written before {@code select} is not lost: it stays in the pipe and makes the next {@code select}
+ * return at once.
  *
  * <h2>Why a self-pipe rather than {@link Selector#wakeup()}</h2>
  * {@code wakeup()} holds the selector's private monitor while it writes its eventfd, and the woken
@@ -49,12 +49,13 @@ import java.util.function.BooleanSupplier;
  * Nothing is allocated: the byte is written from a direct buffer allocated once (a heap buffer would make the
  * JDK copy it into a temporary direct buffer, which may allocate native memory, call {@code System.gc()}, sleep,
  * and throw {@link OutOfMemoryError}, after the task was accepted). Writers take turns through a CAS flag: a
- * producer that finds another one writing skips its write, because the other's byte, written after this sleep
- * was announced, wakes it just as well. Inside {@code Pipe.SinkChannel.write} the JDK takes the channel's
- * private write lock ({@code ReentrantLock}) and, briefly, its private state monitor; neither is reachable by user
- * code, no user code runs while they are held, and the only other thread that takes them is the one closing the
- * channel (the closer, after every producer was refused), which takes the state monitor and the write lock one
- * after the other, never one inside the other. So a producer holding its own locks cannot be part of a cycle
+ * producer that finds another one still writing (a byte for an earlier sleep, which the reactor may already have
+ * read) wakes this sleep with {@link Selector#wakeup()} instead, which takes only the selector's private
+ * interrupt monitor, for a few instructions; it does not skip the wake-up, and it does not wait. Inside
+ * {@code Pipe.SinkChannel.write} the JDK takes the channel's private write lock ({@code ReentrantLock}) and,
+ * briefly, its private state monitor; neither is reachable by user code, no user code runs while they are held,
+ * and the only other thread that takes them is the one closing the channel (the closer, after every producer was
+ * refused), which takes the state monitor and the write lock one after the other, never one inside the other. So a producer holding its own locks cannot be part of a cycle
  * there, and with writers taking turns it never waits for the write lock.
  *
  * <p>One hazard is the JDK's: a {@link StackOverflowError} inside that write can leave the channel's write lock
@@ -190,7 +191,10 @@ final class WakeSignal implements AutoCloseable {
 			return;
 		}
 		if (!WRITING.compareAndSet(this, 0, 1)) {
-			return; // another producer is writing a byte now, after this sleep was announced: it wakes it
+			// Another producer is still inside its write for an earlier sleep, whose byte the reactor may already
+			// have read: this sleep needs a wake of its own, and waiting for the pipe would be blocking.
+			wakeSelectorDirectly();
+			return;
 		}
 		try {
 			this.wakeBuffer.clear();

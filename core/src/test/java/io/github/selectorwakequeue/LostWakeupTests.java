@@ -1,6 +1,11 @@
 package io.github.selectorwakequeue;
 
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
@@ -113,6 +118,60 @@ class LostWakeupTests {
 			// (how many found it still busy depends on the machine's load: the printed figure shows it)
 			assertThat(wakeups).isGreaterThan(ROUNDS / 10).isLessThanOrEqualTo(ROUNDS);
 		});
+	}
+
+
+	/**
+	 * Two producers ping-pong at once, so that one producer's wake-up write is often still in progress when the
+	 * reactor, already woken by that byte, falls asleep again and the other producer claims the next wake-up.
+	 * (Before, that producer skipped its write, counting on the other's byte, which the reactor had already
+	 * drained: the reactor slept until its safety timeout with a task queued.)
+	 */
+	@Test
+	void noPingPongOfTwoProducersAtOnceWaitsForTheSafetyTimeout() {
+		assertTimeoutPreemptively(Duration.ofSeconds(90), () -> {
+			this.queue = SelectorWakeQueue.builder().name("ping-pong-2").build();
+			this.queue.start();
+			long wakeupsBefore = this.queue.stats().wakeups();
+			ExecutorService producers = Executors.newFixedThreadPool(2);
+			try {
+				List<Future<String>> hangs = new ArrayList<>();
+				for (int p = 0; p < 2; p++) {
+					hangs.add(producers.submit(() -> pingPong(ROUNDS / 2)));
+				}
+				for (Future<String> hang : hangs) {
+					assertThat(hang.get()).as("a lost wake-up").isEmpty();
+				}
+			}
+			finally {
+				producers.shutdownNow();
+			}
+			assertThat(this.queue.stats().wakeups() - wakeupsBefore).as("wake-ups").isGreaterThan(ROUNDS / 20);
+		});
+	}
+
+	/** One producer's ping-pongs; returns what hung, or an empty string. */
+	private String pingPong(int rounds) {
+		AtomicLong pongs = new AtomicLong();
+		ThreadLocalRandom random = ThreadLocalRandom.current();
+		for (int round = 1; round <= rounds; round++) {
+			spin(random.nextInt(SHORT_DELAY_NANOS));
+			long sent = System.nanoTime();
+			this.queue.execute(new Pong(pongs, random.nextInt(SHORT_DELAY_NANOS / 3)));
+			int spins = 0;
+			while (pongs.get() != round) {
+				if (System.nanoTime() - sent >= HANG_NANOS) {
+					return "round " + round + " took " + TimeUnit.NANOSECONDS.toMillis(HANG_NANOS) + " ms or more";
+				}
+				if (++spins > 1_000) {
+					Thread.yield();
+				}
+				else {
+					Thread.onSpinWait();
+				}
+			}
+		}
+		return "";
 	}
 
 }
