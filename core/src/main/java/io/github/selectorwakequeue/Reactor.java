@@ -171,7 +171,7 @@ final class Reactor {
 				this.probe.idle();
 				return TERMINATED;
 			}
-			Object element = this.ring.poll(this.clock.nanoTime(), false);
+			Object element = this.ring.poll(false);
 			if (element == null) {
 				this.probe.idle();
 				if (this.ring.isEmpty()) {

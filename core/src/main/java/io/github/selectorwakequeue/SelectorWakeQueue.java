@@ -112,7 +112,7 @@ public final class SelectorWakeQueue implements Executor, AutoCloseable {
 		this.taskTimings = builder.taskTimings;
 		this.sampleEvery = builder.sampleEvery;
 		this.clock = builder.clock;
-		this.ring = new TaskRing(Math.max(2, builder.capacity), this.name);
+		this.ring = new TaskRing(Math.max(2, builder.capacity), this.name, this.clock);
 		this.signal = new WakeSignal(this.name, builder.selectorOpener);
 		this.runner = new TaskRunner(this.name, builder.errorHandler, this.taskTimings);
 		this.callerRunsRunner = new CallerRuns(this.runner);
@@ -496,7 +496,7 @@ public final class SelectorWakeQueue implements Executor, AutoCloseable {
 		while (owned) {
 			try {
 				while (true) {
-					Object element = this.ring.poll(this.clock.nanoTime(), true);
+					Object element = this.ring.poll(true);
 					if (element != null) {
 						sink.accept(SampledTask.unwrap(element));
 					}

@@ -21,7 +21,7 @@ import java.util.concurrent.atomic.AtomicLong;
  * <h2>The dead-slot rule</h2>
  * A producer that dies between its claim and its store (a {@link StackOverflowError} thrown at a method entry
  * while the code still runs interpreted) leaves a claimed, empty slot: a <em>hole</em>. The consumer never spins
- * on a hole ({@link #poll(long, boolean)} returns {@code null} there). It plugs one only when all of these hold:
+ * on a hole ({@link #poll(boolean)} returns {@code null} there). It plugs one only when all of these hold:
  * <ol>
  * <li>a producer has reported dying after its claim ({@link #recordDeath()}) more often than the consumer has
  * plugged slots of producers that turned out to be alive: while the queue runs, it never plugs more holes than
@@ -54,6 +54,9 @@ final class TaskRing extends TaskRingConsumerFields {
 
 	private final String queueName;
 
+	/** Read only at a hole, never per element: a clock read would cost a plain poll more than the poll itself. */
+	private final Clock clock;
+
 	/** Producers that died after claiming a slot and reported it. */
 	private final AtomicLong deaths = new AtomicLong();
 
@@ -71,12 +74,13 @@ final class TaskRing extends TaskRingConsumerFields {
 
 	private long watchClaimedBefore;
 
-	TaskRing(int capacity, String queueName) {
+	TaskRing(int capacity, String queueName, Clock clock) {
 		int size = 1 << (32 - Integer.numberOfLeadingZeros(Math.max(2, capacity) - 1));
 		this.buffer = new Object[size];
 		this.mask = size - 1;
 		this.producerLimit = size;
 		this.queueName = queueName;
+		this.clock = clock;
 	}
 
 	// ---- producers ----------------------------------------------------------------------------------
@@ -173,14 +177,14 @@ final class TaskRing extends TaskRingConsumerFields {
 	// ---- the consumer ---------------------------------------------------------------------------------
 
 	/**
-	 * Takes the head element, applying the dead-slot rule. Consumer thread only; never blocks, never spins.
-	 * @param now the current time, for the grace period
+	 * Takes the head element, applying the dead-slot rule. Consumer thread only; never blocks, never spins; reads
+	 * the clock only when the head slot is claimed but empty.
 	 * @param closing whether a closer is draining after its timeout: then a hole that stays empty for the grace
 	 * period is plugged even if no producer reported dying
 	 * @return the head element, or {@code null} if the ring is empty or its head slot is claimed but not (yet)
 	 * filled
 	 */
-	Object poll(long now, boolean closing) {
+	Object poll(boolean closing) {
 		while (true) {
 			long index = (long) CONSUMER_INDEX.getOpaque(this);
 			int slot = (int) index & this.mask;
@@ -190,7 +194,7 @@ final class TaskRing extends TaskRingConsumerFields {
 				CONSUMER_INDEX.setRelease(this, index + 1);
 				return element;
 			}
-			if (index >= (long) PRODUCER_INDEX.getVolatile(this) || !plugIfDead(index, slot, element, now, closing)) {
+			if (index >= (long) PRODUCER_INDEX.getVolatile(this) || !plugIfDead(index, slot, element, closing)) {
 				return null;
 			}
 			CONSUMER_INDEX.setRelease(this, index + 1);
@@ -209,8 +213,8 @@ final class TaskRing extends TaskRingConsumerFields {
 		return element == null || element instanceof Plug;
 	}
 
-	private boolean plugIfDead(long index, int slot, Object seen, long now, boolean closing) {
-		if (!isDead(index, now) || (!closing && !this.uncountedDeath
+	private boolean plugIfDead(long index, int slot, Object seen, boolean closing) {
+		if (!isDead(index) || (!closing && !this.uncountedDeath
 				&& this.plugs - this.falsePlugs.get() >= this.deaths.get())) {
 			return false;
 		}
@@ -230,7 +234,8 @@ final class TaskRing extends TaskRingConsumerFields {
 	 * it, so such a slot's producer has been between claim and store for the whole grace period. A head slot
 	 * claimed after the watch began starts a new watch.
 	 */
-	private boolean isDead(long index, long now) {
+	private boolean isDead(long index) {
+		long now = this.clock.nanoTime();
 		if (index >= this.watchClaimedBefore) {
 			this.watchSinceNanos = now;
 			this.watchClaimedBefore = (long) PRODUCER_INDEX.getVolatile(this);
@@ -272,18 +277,18 @@ final class TaskRing extends TaskRingConsumerFields {
 	 * frames, and so more chances of a stack overflow, inside the window described above.
 	 */
 	static void warmUp() {
-		TaskRing scratch = new TaskRing(4, "warm-up");
+		TaskRing scratch = new TaskRing(4, "warm-up", Clock.SYSTEM);
 		Object element = new Object();
 		for (int i = 0; i < 8; i++) {
 			scratch.offer(element);
 			scratch.hasHoleAtHead();
-			scratch.poll(0, false);
+			scratch.poll(false);
 			scratch.isEmpty();
 			scratch.size();
 		}
 		long index = scratch.claim();
 		scratch.store(index, element);
-		scratch.poll(0, false);
+		scratch.poll(false);
 	}
 
 	/** What the consumer leaves in a slot it gave up on: the index it was claimed for. */
