@@ -66,7 +66,7 @@ final class Reactor {
 	/** The sleep re-checks, allocated once: the loop allocates nothing per sleep. */
 	private final BooleanSupplier workPending = this::workPending;
 
-	private final BooleanSupplier otherWorkPending = this::otherWorkPending;
+	private final BooleanSupplier holeFilled = this::holeFilled;
 
 	private final BooleanSupplier laneHasRoom = this::laneHasRoom;
 
@@ -241,8 +241,9 @@ final class Reactor {
 	}
 
 	/**
-	 * Sleeps until a producer wakes the reactor, the next timer is due, or a safety timeout; briefly, if the
-	 * head slot is claimed but not yet filled (a producer between its claim and its store, or a dead one).
+	 * Sleeps until a producer wakes the reactor, the next timer is due, or a safety timeout; for at most
+	 * {@link #HOLE_RECHECK_NANOS} if the head slot is claimed but not yet filled (a producer between its claim and
+	 * its store, or a dead one whose slot the ring plugs only after a grace period).
 	 */
 	private void awaitWork() {
 		long timeout = Math.min(this.timers.nanosUntilNext(this.clock.nanoTime()), MAX_SLEEP_NANOS);
@@ -250,7 +251,7 @@ final class Reactor {
 		if (waitingForHole) {
 			timeout = Math.min(timeout, HOLE_RECHECK_NANOS);
 		}
-		this.signal.sleep(timeout, waitingForHole ? this.otherWorkPending : this.workPending);
+		this.signal.sleep(timeout, waitingForHole ? this.holeFilled : this.workPending);
 	}
 
 	/**
@@ -267,7 +268,16 @@ final class Reactor {
 		return !this.ring.isEmpty() || otherWorkPending();
 	}
 
-	/** The re-check while waiting for a hole at the head to be filled, which the ring's size alone would hide. */
+	/**
+	 * The re-check while waiting for a hole at the head to be filled: the element arrived, or other work did. Not
+	 * the ring's size, which the hole keeps above zero (the reactor would spin behind a dead producer's slot); but
+	 * not blind to the ring either: a producer that stored just before the sleep was announced, and looked at the
+	 * sleep flag before that too, does not wake the reactor, and its task would wait for the recheck timeout.
+	 */
+	private boolean holeFilled() {
+		return this.ring.hasElementAtHead() || otherWorkPending();
+	}
+
 	private boolean otherWorkPending() {
 		return this.timers.hasIncoming() || (!this.state.isRunning() && (this.state.isTerminated() || isDrained()));
 	}

@@ -202,6 +202,17 @@ final class TaskRing extends TaskRingConsumerFields {
 	}
 
 	/**
+	 * Whether the head slot holds an element that {@link #poll(boolean)} would return. The read is volatile, so
+	 * that the reactor's re-check before sleeping (R2 in {@link WakeSignal}) and a producer's store followed by its
+	 * look at the sleep flag are a Dekker pair. Consumer thread only.
+	 */
+	boolean hasElementAtHead() {
+		long index = (long) CONSUMER_INDEX.getOpaque(this);
+		Object element = SLOT.getVolatile(this.buffer, (int) index & this.mask);
+		return element != null && !(element instanceof Plug);
+	}
+
+	/**
 	 * Whether a producer has claimed the head slot but not yet filled it. Consumer thread only.
 	 */
 	boolean hasHoleAtHead() {

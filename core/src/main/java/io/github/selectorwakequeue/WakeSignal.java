@@ -31,7 +31,11 @@ import java.util.function.BooleanSupplier;
  * P1→P2 and R1→R2 are a Dekker pair: all four accesses are sequentially consistent (volatile / CAS), so
  * either the producer's P2 sees {@code SLEEPING} and writes, or the reactor's R2 sees the task and does
  * not sleep; both may happen (a spare byte makes the next {@code select} return early, harmlessly), but
- * never neither. Only the producer whose {@code getAndSet} moves the flag from {@code SLEEPING} to {@code AWAKE} writes, so
+ * never neither. One case needs care: an offer is a claim (a CAS on the producer index) and then a store into the
+ * slot (a CAS), and a slot claimed and never filled (its producer died in between) keeps the ring non-empty.
+ * When the reactor goes to sleep behind such a hole, its R2 asks whether the head slot now holds an element,
+ * not whether the ring is empty (which would keep it spinning), and it sleeps with a short timeout.
+ * Only the producer whose {@code getAndSet} moves the flag from {@code SLEEPING} to {@code AWAKE} writes, so
  * there is at most one write per sleep; while the reactor is busy the flag is {@code AWAKE} and producers pay one
  * plain read of a line the reactor rarely writes. Tasks offered by the reactor itself never see {@code SLEEPING}.
  * A wake byte written before {@code select} is not lost: it stays in the pipe and makes the next {@code select}
