@@ -157,7 +157,7 @@ final class Reactor {
 			this.probe.idle();
 			return TERMINATED;
 		}
-		this.probe.beginTask(0);
+		this.probe.beginTask(0, this.probe.stampTime(0));
 		int outcome = this.lanes.resume();
 		if (outcome == LaneDispatcher.HANDED_OFF) {
 			return HANDED_OFF;
@@ -179,6 +179,7 @@ final class Reactor {
 				this.probe.idle();
 				return TERMINATED;
 			}
+			long stampTime = this.probe.stampTime(count); // before the poll: see ReactorProbe.stampTime
 			Object element = this.ring.poll(false);
 			if (element == null) {
 				this.probe.idle();
@@ -187,7 +188,7 @@ final class Reactor {
 				}
 				break;
 			}
-			this.probe.beginTask(count);
+			this.probe.beginTask(count, stampTime);
 			int outcome = runElement(element);
 			if (outcome == LaneDispatcher.HANDED_OFF) {
 				return HANDED_OFF;

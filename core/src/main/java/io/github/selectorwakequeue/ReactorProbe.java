@@ -90,12 +90,22 @@ final class ReactorProbe {
 	}
 
 	/**
-	 * Marks the start of a task, stamping it if it is the {@code indexInBatch}-th of a drain batch and that is a
-	 * multiple of {@link #STAMP_EVERY}.
+	 * The time to stamp the {@code indexInBatch}-th task of a drain batch with, if that is a multiple of
+	 * {@link #STAMP_EVERY}. Read before the task is taken from the ring, so that nothing between taking it and
+	 * running it reads the clock.
+	 * @return the clock's time, or {@code 0} for a task that is not stamped
 	 */
-	void beginTask(int indexInBatch) {
+	long stampTime(int indexInBatch) {
+		return (indexInBatch % STAMP_EVERY == 0) ? this.clock.nanoTime() : 0L;
+	}
+
+	/**
+	 * Marks the start of a task, stamping it with {@code stampTime} if it is the {@code indexInBatch}-th of a
+	 * drain batch and that is a multiple of {@link #STAMP_EVERY}.
+	 */
+	void beginTask(int indexInBatch, long stampTime) {
 		if (indexInBatch % STAMP_EVERY == 0) {
-			stamp();
+			stamp(stampTime);
 		}
 		PHASE.setRelease(this, IN_TASK);
 	}
@@ -107,7 +117,7 @@ final class ReactorProbe {
 
 	/** Marks the start of a timer's task, always stamped (timers are few). */
 	void beginTimer() {
-		stamp();
+		stamp(this.clock.nanoTime());
 		PHASE.setRelease(this, IN_TASK);
 	}
 
@@ -116,8 +126,8 @@ final class ReactorProbe {
 		this.lastEmptyNanos = this.clock.nanoTime();
 	}
 
-	private void stamp() {
-		this.stampNanos = this.clock.nanoTime();
+	private void stamp(long nanos) {
+		this.stampNanos = nanos;
 		this.stampDispatched = (long) DISPATCHED.getOpaque(this);
 	}
 
