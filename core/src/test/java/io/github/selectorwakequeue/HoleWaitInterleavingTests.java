@@ -1,8 +1,6 @@
 package io.github.selectorwakequeue;
 
 import java.time.Duration;
-import java.util.ArrayList;
-import java.util.List;
 
 import org.junit.jupiter.api.Test;
 
@@ -46,28 +44,8 @@ class HoleWaitInterleavingTests {
 
 	private static Outcome enumerate(boolean ignoreRingBehindHole) {
 		Outcome outcome = new Outcome();
-		explore(new ArrayList<>(), ignoreRingBehindHole, outcome);
+		Interleavings.explore(() -> new World(ignoreRingBehindHole), outcome::record);
 		return outcome;
-	}
-
-	/** Depth-first over schedules; each node replays its prefix on a fresh world. */
-	private static void explore(List<Integer> schedule, boolean ignoreRingBehindHole, Outcome outcome) {
-		World world = new World(ignoreRingBehindHole);
-		for (int thread : schedule) {
-			world.step(thread);
-		}
-		boolean anyEnabled = false;
-		for (int thread = 0; thread <= PRODUCERS; thread++) {
-			if (world.enabled(thread)) {
-				anyEnabled = true;
-				schedule.add(thread);
-				explore(schedule, ignoreRingBehindHole, outcome);
-				schedule.remove(schedule.size() - 1);
-			}
-		}
-		if (!anyEnabled) {
-			outcome.record(world);
-		}
 	}
 
 	private static final class Outcome {
@@ -89,7 +67,7 @@ class HoleWaitInterleavingTests {
 	}
 
 	/** Threads 0..PRODUCERS-1 are producers, thread PRODUCERS is the reactor. */
-	private static final class World {
+	private static final class World implements Interleavings.Model {
 
 		static final int POLL = 0;
 
@@ -127,14 +105,21 @@ class HoleWaitInterleavingTests {
 			this.ignoreRingBehindHole = ignoreRingBehindHole;
 		}
 
-		boolean enabled(int thread) {
+		@Override
+		public int threads() {
+			return PRODUCERS + 1;
+		}
+
+		@Override
+		public boolean enabled(int thread) {
 			if (thread < PRODUCERS) {
 				return this.producerPc[thread] < 3;
 			}
 			return this.reactorPc != DONE && (this.reactorPc != R3 || this.pipe > 0);
 		}
 
-		void step(int thread) {
+		@Override
+		public void step(int thread) {
 			if (thread < PRODUCERS) {
 				stepProducer(thread);
 			}

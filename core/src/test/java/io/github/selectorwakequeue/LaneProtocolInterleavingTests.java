@@ -75,28 +75,8 @@ class LaneProtocolInterleavingTests {
 
 	private static Outcome enumerate(boolean recheck) {
 		Outcome outcome = new Outcome();
-		explore(new ArrayList<>(), recheck, outcome);
+		Interleavings.explore(() -> new AttachWorld(recheck), outcome::record);
 		return outcome;
-	}
-
-	/** Depth-first over schedules; each node replays its prefix on a fresh world (the lane cannot be copied). */
-	private static void explore(List<Integer> schedule, boolean recheck, Outcome outcome) {
-		AttachWorld world = new AttachWorld(recheck);
-		for (int thread : schedule) {
-			world.step(thread);
-		}
-		boolean anyEnabled = false;
-		for (int thread = 0; thread < world.threads(); thread++) {
-			if (world.enabled(thread)) {
-				anyEnabled = true;
-				schedule.add(thread);
-				explore(schedule, recheck, outcome);
-				schedule.remove(schedule.size() - 1);
-			}
-		}
-		if (!anyEnabled) {
-			outcome.record(world);
-		}
 	}
 
 	private static final class Outcome {
@@ -130,7 +110,7 @@ class LaneProtocolInterleavingTests {
 	 * Thread 0 is the reactor; threads 1.. are workers, each enabled once the reactor (or a worker re-queueing)
 	 * scheduled it. The lane starts slow, so the first part goes to a worker.
 	 */
-	private static final class AttachWorld {
+	private static final class AttachWorld implements Interleavings.Model {
 
 		// reactor program counter per part: DECIDE, then APPEND, then SCHEDULE_READ, SCHEDULE_CAS
 		static final int DECIDE = 0;
@@ -180,18 +160,21 @@ class LaneProtocolInterleavingTests {
 			this.lane.slow = true;
 		}
 
-		int threads() {
+		@Override
+		public int threads() {
 			return 1 + this.workers.size();
 		}
 
-		boolean enabled(int thread) {
+		@Override
+		public boolean enabled(int thread) {
 			if (thread == 0) {
 				return !this.reactorDone;
 			}
 			return this.workers.get(thread - 1)[0] != EXITED;
 		}
 
-		void step(int thread) {
+		@Override
+		public void step(int thread) {
 			if (thread == 0) {
 				reactorStep();
 			}

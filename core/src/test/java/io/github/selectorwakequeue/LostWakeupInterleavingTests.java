@@ -1,8 +1,6 @@
 package io.github.selectorwakequeue;
 
 import java.time.Duration;
-import java.util.ArrayList;
-import java.util.List;
 
 import org.junit.jupiter.api.Test;
 
@@ -50,28 +48,8 @@ class LostWakeupInterleavingTests {
 
 	private static Outcome enumerate(boolean claimFirst, boolean checkFirst) {
 		Outcome outcome = new Outcome();
-		explore(new ArrayList<>(), claimFirst, checkFirst, outcome);
+		Interleavings.explore(() -> new World(claimFirst, checkFirst), outcome::record);
 		return outcome;
-	}
-
-	/** Depth-first over schedules; each node replays its prefix on a fresh world (the flag cannot be copied). */
-	private static void explore(List<Integer> schedule, boolean claimFirst, boolean checkFirst, Outcome outcome) {
-		World world = new World(claimFirst, checkFirst);
-		for (int thread : schedule) {
-			world.step(thread);
-		}
-		boolean anyEnabled = false;
-		for (int thread = 0; thread <= PRODUCERS; thread++) {
-			if (world.enabled(thread)) {
-				anyEnabled = true;
-				schedule.add(thread);
-				explore(schedule, claimFirst, checkFirst, outcome);
-				schedule.remove(schedule.size() - 1);
-			}
-		}
-		if (!anyEnabled) {
-			outcome.record(world);
-		}
 	}
 
 	private static final class Outcome {
@@ -101,7 +79,7 @@ class LostWakeupInterleavingTests {
 	}
 
 	/** Threads 0..PRODUCERS-1 are producers, thread PRODUCERS is the reactor. */
-	private static final class World {
+	private static final class World implements Interleavings.Model {
 
 		static final int DRAIN = 0;
 
@@ -148,7 +126,13 @@ class LostWakeupInterleavingTests {
 			this.checkFirst = checkFirst;
 		}
 
-		boolean enabled(int thread) {
+		@Override
+		public int threads() {
+			return PRODUCERS + 1;
+		}
+
+		@Override
+		public boolean enabled(int thread) {
 			if (thread < PRODUCERS) {
 				return this.producerPc[thread] < 2;
 			}
@@ -156,7 +140,8 @@ class LostWakeupInterleavingTests {
 			return this.reactorPc != DONE && (this.reactorPc != R3 || this.pipe > 0);
 		}
 
-		void step(int thread) {
+		@Override
+		public void step(int thread) {
 			if (thread < PRODUCERS) {
 				stepProducer(thread);
 			}
