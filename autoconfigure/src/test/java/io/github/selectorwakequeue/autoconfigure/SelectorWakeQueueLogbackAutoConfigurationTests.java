@@ -60,16 +60,8 @@ class SelectorWakeQueueLogbackAutoConfigurationTests {
 
 	@Test
 	void bootBindsTheAppendersOfTheLogbackConfigurationInUse() {
-		LoggerContext logback = (LoggerContext) LoggerFactory.getILoggerFactory();
-		ListAppender<ILoggingEvent> list = new ListAppender<>();
-		list.setContext(logback);
-		list.start();
-		SelectorWakeQueueAppender appender = new SelectorWakeQueueAppender();
-		appender.setContext(logback);
-		appender.setName("AUTO_LOGS");
-		appender.addAppender(list);
-		appender.start();
-		Logger logger = logback.getLogger("selector-wake-queue.logback-metrics-test");
+		SelectorWakeQueueAppender appender = startedAppender("AUTO_LOGS", SelectorWakeQueueAppender.DEFAULT_QUEUE_SIZE);
+		Logger logger = logback().getLogger("selector-wake-queue.logback-metrics-test");
 		logger.addAppender(appender);
 		try {
 			this.runner
@@ -92,17 +84,8 @@ class SelectorWakeQueueLogbackAutoConfigurationTests {
 
 	@Test
 	void theEndpointShowsEachAppendersQueueWithItsDropsAndSettings() {
-		LoggerContext logback = (LoggerContext) LoggerFactory.getILoggerFactory();
-		ListAppender<ILoggingEvent> list = new ListAppender<>();
-		list.setContext(logback);
-		list.start();
-		SelectorWakeQueueAppender appender = new SelectorWakeQueueAppender();
-		appender.setContext(logback);
-		appender.setName("ENDPOINT_LOGS");
-		appender.setQueueSize(1024);
-		appender.addAppender(list);
-		appender.start();
-		Logger logger = logback.getLogger("selector-wake-queue.logback-endpoint-test");
+		SelectorWakeQueueAppender appender = startedAppender("ENDPOINT_LOGS", 1024);
+		Logger logger = logback().getLogger("selector-wake-queue.logback-endpoint-test");
 		logger.addAppender(appender);
 		try {
 			this.runner.withConfiguration(AutoConfigurations.of(SelectorWakeQueueAutoConfiguration.class,
@@ -129,6 +112,24 @@ class SelectorWakeQueueLogbackAutoConfigurationTests {
 			logger.detachAppender(appender);
 			appender.stop();
 		}
+	}
+
+	/** A started appender of the Logback context in use, appending to a list. */
+	private static SelectorWakeQueueAppender startedAppender(String name, int queueSize) {
+		ListAppender<ILoggingEvent> list = new ListAppender<>();
+		list.setContext(logback());
+		list.start();
+		SelectorWakeQueueAppender appender = new SelectorWakeQueueAppender();
+		appender.setContext(logback());
+		appender.setName(name);
+		appender.setQueueSize(queueSize);
+		appender.addAppender(list);
+		appender.start();
+		return appender;
+	}
+
+	private static LoggerContext logback() {
+		return (LoggerContext) LoggerFactory.getILoggerFactory();
 	}
 
 	@Configuration(proxyBeanMethods = false)
