@@ -288,18 +288,12 @@ public class ListenerLanesBenchmark {
 
 		@Bean
 		ThreadPoolTaskExecutor eventExecutor() {
-			ThreadPoolTaskExecutor executor = new ThreadPoolTaskExecutor();
-			executor.setCorePoolSize(8);
-			executor.setMaxPoolSize(8);
-			executor.setThreadNamePrefix("bench-pool-");
-			return executor;
+			return SpringPoolMulticaster.executor(8, "bench-pool-");
 		}
 
 		@Bean(name = AbstractApplicationContext.APPLICATION_EVENT_MULTICASTER_BEAN_NAME)
 		SimpleApplicationEventMulticaster applicationEventMulticaster(ThreadPoolTaskExecutor eventExecutor) {
-			SimpleApplicationEventMulticaster multicaster = new SimpleApplicationEventMulticaster();
-			multicaster.setTaskExecutor(eventExecutor);
-			return multicaster;
+			return SpringPoolMulticaster.on(eventExecutor);
 		}
 
 		@Bean
