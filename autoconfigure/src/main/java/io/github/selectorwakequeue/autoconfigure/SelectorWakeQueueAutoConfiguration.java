@@ -4,6 +4,7 @@ import java.util.function.BooleanSupplier;
 
 import io.github.selectorwakequeue.SelectorWakeQueue;
 import io.github.selectorwakequeue.spring.event.EventDeliveryObserver;
+import io.github.selectorwakequeue.spring.event.EventListenerBeans;
 import io.github.selectorwakequeue.spring.event.EventRoutingSettings;
 import io.github.selectorwakequeue.spring.event.EventRoutingStatus;
 import io.github.selectorwakequeue.spring.event.SelectorWakeQueueEventMulticaster;
@@ -172,16 +173,39 @@ public final class SelectorWakeQueueAutoConfiguration {
 		static SelectorWakeQueueEventMulticaster applicationEventMulticaster(ObjectProvider<SelectorWakeQueue> queue,
 				ObjectProvider<SelectorWakeQueueProperties> properties, ObjectProvider<EventRoutingStatus> status,
 				ObjectProvider<ErrorHandler> errorHandler, ObjectProvider<EventDeliveryObserver> observer) {
-			return new SelectorWakeQueueEventMulticaster(queue, () -> settings(properties), status, errorHandler,
-					observer);
+			return new SelectorWakeQueueEventMulticaster(queue, () -> eventRoutingSettings(properties), status,
+					errorHandler, observer);
 		}
 
-		private static EventRoutingSettings settings(ObjectProvider<SelectorWakeQueueProperties> properties) {
-			SelectorWakeQueueProperties.Events events = properties.getIfAvailable(SelectorWakeQueueProperties::new)
-				.getEvents();
-			return new EventRoutingSettings(events.getSynchronousTypes(), events.isPropagateContext());
+	}
+
+	/**
+	 * Tells the routing which bean each {@code @EventListener} method belongs to (to keep listeners of request- or
+	 * session-scoped beans on the publisher's thread): creates the same listeners as Spring's default factory.
+	 * {@code static}: Spring collects listener factories while it post-processes the bean factory.
+	 */
+	@Configuration(proxyBeanMethods = false)
+	@ConditionalOnBooleanProperty(name = "selector-wake-queue.events.enabled", matchIfMissing = true)
+	static final class EventListenerBeansConfiguration {
+
+		@Bean
+		@ConditionalOnMissingBean(search = SearchStrategy.CURRENT)
+		static EventListenerBeans selectorWakeQueueEventListenerBeans() {
+			return new EventListenerBeans();
 		}
 
+	}
+
+	/**
+	 * The routing settings from the properties, read when the multicaster first routes an event.
+	 * @param properties the properties, if bound
+	 * @return the settings
+	 */
+	static EventRoutingSettings eventRoutingSettings(ObjectProvider<SelectorWakeQueueProperties> properties) {
+		SelectorWakeQueueProperties.Events events = properties.getIfAvailable(SelectorWakeQueueProperties::new)
+			.getEvents();
+		return new EventRoutingSettings(events.getSynchronousTypes(), events.isPropagateContext(),
+				events.getPublisherThreadListeners());
 	}
 
 }

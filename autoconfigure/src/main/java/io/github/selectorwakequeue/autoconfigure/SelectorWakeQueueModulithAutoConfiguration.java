@@ -2,7 +2,6 @@ package io.github.selectorwakequeue.autoconfigure;
 
 import io.github.selectorwakequeue.SelectorWakeQueue;
 import io.github.selectorwakequeue.spring.event.EventDeliveryObserver;
-import io.github.selectorwakequeue.spring.event.EventRoutingSettings;
 import io.github.selectorwakequeue.spring.event.EventRoutingStatus;
 import io.github.selectorwakequeue.spring.event.SelectorWakeQueueEventMulticaster;
 import io.github.selectorwakequeue.spring.modulith.ModuleListenerAdvisorPostProcessor;
@@ -57,7 +56,8 @@ public final class SelectorWakeQueueModulithAutoConfiguration {
 	static ModuleListenerDispatcher selectorWakeQueueModuleListenerDispatcher(ObjectProvider<SelectorWakeQueue> queue,
 			ObjectProvider<SelectorWakeQueueProperties> properties, ObjectProvider<EventRoutingStatus> status,
 			ObjectProvider<ErrorHandler> errorHandler, ObjectProvider<EventDeliveryObserver> observer) {
-		return new ModuleListenerDispatcher(queue, () -> settings(properties), status, errorHandler, observer);
+		return new ModuleListenerDispatcher(queue,
+				() -> SelectorWakeQueueAutoConfiguration.eventRoutingSettings(properties), status, errorHandler, observer);
 	}
 
 	/**
@@ -88,18 +88,13 @@ public final class SelectorWakeQueueModulithAutoConfiguration {
 		ObjectProvider<SelectorWakeQueueProperties> properties = beanFactory
 			.getBeanProvider(SelectorWakeQueueProperties.class);
 		SelectorWakeQueueEventMulticaster others = new SelectorWakeQueueEventMulticaster(
-				beanFactory.getBeanProvider(SelectorWakeQueue.class), () -> settings(properties),
+				beanFactory.getBeanProvider(SelectorWakeQueue.class),
+				() -> SelectorWakeQueueAutoConfiguration.eventRoutingSettings(properties),
 				beanFactory.getBeanProvider(EventRoutingStatus.class), beanFactory.getBeanProvider(ErrorHandler.class),
 				beanFactory.getBeanProvider(EventDeliveryObserver.class));
 		return new ModulithEventMulticaster(() -> beanFactory.getBean(EventPublicationRegistry.class),
 				() -> beanFactory.getBean(Environment.class), others,
 				beanFactory.getBean(ModuleListenerDispatcher.class));
-	}
-
-	private static EventRoutingSettings settings(ObjectProvider<SelectorWakeQueueProperties> properties) {
-		SelectorWakeQueueProperties.Events events = properties.getIfAvailable(SelectorWakeQueueProperties::new)
-			.getEvents();
-		return new EventRoutingSettings(events.getSynchronousTypes(), events.isPropagateContext());
 	}
 
 }

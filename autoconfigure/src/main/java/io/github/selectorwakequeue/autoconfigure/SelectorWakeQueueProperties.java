@@ -164,6 +164,14 @@ public class SelectorWakeQueueProperties implements Validator {
 		 */
 		private boolean propagateContext = true;
 
+		/**
+		 * Listeners kept on the publisher's thread with Spring's semantics (its transaction, its thread-locals, its
+		 * exceptions), as if annotated with @PublisherThread: listener ids (an @EventListener's id, or Spring's
+		 * default 'com.example.Orders.on(com.example.OrderPlaced)'), the names /actuator/wakequeue shows
+		 * ('Orders.on(OrderPlaced)'), or ApplicationListener bean names.
+		 */
+		private List<String> publisherThreadListeners = new ArrayList<>();
+
 		private final Modulith modulith = new Modulith();
 
 		private final Observations observations = new Observations();
@@ -190,6 +198,14 @@ public class SelectorWakeQueueProperties implements Validator {
 
 		public void setPropagateContext(boolean propagateContext) {
 			this.propagateContext = propagateContext;
+		}
+
+		public List<String> getPublisherThreadListeners() {
+			return this.publisherThreadListeners;
+		}
+
+		public void setPublisherThreadListeners(List<String> publisherThreadListeners) {
+			this.publisherThreadListeners = publisherThreadListeners;
 		}
 
 		public Modulith getModulith() {

@@ -2,10 +2,13 @@ package io.github.selectorwakequeue.spring.event;
 
 import java.util.ArrayList;
 import java.util.Collection;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Objects;
+import java.util.Set;
 import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.atomic.AtomicReference;
+import java.util.concurrent.atomic.LongAdder;
 import java.util.function.Supplier;
 
 import io.github.selectorwakequeue.Lane;
@@ -13,13 +16,19 @@ import io.github.selectorwakequeue.LanePart;
 import io.github.selectorwakequeue.SelectorWakeQueue;
 import io.github.selectorwakequeue.spring.event.EventContextPropagation.Scope;
 import io.github.selectorwakequeue.spring.event.EventDelivery.ListenerFailedException;
+import io.github.selectorwakequeue.spring.event.PublisherThreadListeners.Reasons;
+import org.jspecify.annotations.Nullable;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
+import org.springframework.beans.factory.BeanCreationException;
+import org.springframework.beans.factory.BeanCurrentlyInCreationException;
 import org.springframework.beans.factory.ObjectProvider;
+import org.springframework.beans.factory.config.ConfigurableBeanFactory;
 import org.springframework.context.ApplicationEvent;
 import org.springframework.context.ApplicationListener;
 import org.springframework.context.event.ApplicationListenerMethodAdapter;
+import org.springframework.context.event.SmartApplicationListener;
 import org.springframework.core.ResolvableType;
 import org.springframework.util.ClassUtils;
 import org.springframework.util.ErrorHandler;
@@ -61,7 +70,15 @@ public final class EventRouter {
 	/** Resolved at the first event, then read once per event (one volatile read). */
 	private final AtomicReference<Collaborators> collaborators = new AtomicReference<>();
 
+	/** Set on the thread that resolves the collaborators, while it does. */
+	private final ThreadLocal<Boolean> resolving = new ThreadLocal<>();
+
+	/** Events delivered before the collaborators (and so the status) were known, not yet added to the status. */
+	private final LongAdder syncBeforeReady = new LongAdder();
+
 	private volatile ClassLoader classLoader;
+
+	private volatile @Nullable ConfigurableBeanFactory beanFactory;
 
 	/**
 	 * Creates a router. Nothing is resolved until the first event.
@@ -94,49 +111,172 @@ public final class EventRouter {
 	}
 
 	/**
-	 * Splits an event's listeners by the thread they run on. The answer depends only on the event's type and
-	 * the listeners, so a caller may cache it per event type and source type until its listeners change.
-	 * @param event the event
-	 * @param type its resolved type
-	 * @param listeners its listeners, in invocation order
-	 * @return the route
+	 * Sets the bean factory the listeners come from: to tell which bean a listener instance belongs to, and read
+	 * the scope of its bean. Nothing is looked up here.
+	 * @param beanFactory the multicaster's bean factory
 	 */
-	public EventRoute route(ApplicationEvent event, ResolvableType type, Collection<ApplicationListener<?>> listeners) {
-		Collaborators resolved = collaborators();
-		if (resolved.queue == null || resolved.synchronousEvents.test(event, type)) {
-			return new EventRoute(NO_LISTENERS, NO_LANES, listeners.toArray(NO_LISTENERS));
-		}
-		List<ApplicationListener<?>> onReactor = new ArrayList<>(listeners.size());
-		List<ApplicationListener<?>> onPublisher = new ArrayList<>();
-		for (ApplicationListener<?> listener : listeners) {
-			(resolved.synchronousEvents.requiresPublisherThread(listener) ? onPublisher : onReactor).add(listener);
-		}
-		Lane[] lanes = new Lane[onReactor.size()];
-		for (int i = 0; i < lanes.length; i++) {
-			lanes[i] = this.lanes.laneOf(onReactor.get(i), resolved.queue);
-		}
-		return new EventRoute(onReactor.toArray(NO_LISTENERS), lanes, onPublisher.toArray(NO_LISTENERS));
+	void setBeanFactory(ConfigurableBeanFactory beanFactory) {
+		this.beanFactory = beanFactory;
 	}
 
 	/**
-	 * Creates the lanes of the {@code @EventListener} methods that may run off the publisher's thread, so that
-	 * their meters exist from the start; other listeners get theirs at their first event through the queue, and a
-	 * listener of events that always stay on the publisher's thread gets none. Called once the
-	 * context is refreshed.
-	 * @param listeners every listener of the multicaster
+	 * Splits an event's listeners by the thread they run on. The answer depends only on the event's type and
+	 * the listeners, so a caller may cache it per event type and source type until its listeners change, if the
+	 * route {@link EventRoute#isFinal() is final}.
+	 * @param event the event
+	 * @param type its resolved type
+	 * @param listeners its listeners, in invocation order
+	 * @param registered the multicaster's registrations now
+	 * @return the route
 	 */
-	public void prepareLanes(Collection<ApplicationListener<?>> listeners) {
+	EventRoute route(ApplicationEvent event, ResolvableType type, Collection<ApplicationListener<?>> listeners,
+			ListenerRegistry.Snapshot registered) {
 		Collaborators resolved = collaborators();
-		if (resolved.queue == null) {
-			return;
+		if (resolved == null) {
+			return new EventRoute(NO_LISTENERS, NO_LANES, listeners.toArray(NO_LISTENERS), false);
 		}
+		if (resolved.queue == null || resolved.synchronousEvents.test(event, type)) {
+			return new EventRoute(NO_LISTENERS, NO_LANES, listeners.toArray(NO_LISTENERS), true);
+		}
+		List<ApplicationListener<?>> onReactor = new ArrayList<>(listeners.size());
+		List<Object> identities = new ArrayList<>(listeners.size());
+		List<ApplicationListener<?>> onPublisher = new ArrayList<>();
 		for (ApplicationListener<?> listener : listeners) {
-			if (listener instanceof ApplicationListenerMethodAdapter adapter
-					&& !resolved.synchronousEvents.requiresPublisherThread(listener)
-					&& !resolved.synchronousEvents.receivesOnlySynchronousEvents(adapter)) {
-				this.lanes.laneOf(listener, resolved.queue);
+			Object identity = registered.identityOf(listener, this.beanFactory);
+			if (reasonFor(listener, identity, registered, resolved) != null) {
+				onPublisher.add(listener);
+			}
+			else {
+				onReactor.add(listener);
+				identities.add(identity);
 			}
 		}
+		Lane[] lanes = new Lane[onReactor.size()];
+		for (int i = 0; i < lanes.length; i++) {
+			lanes[i] = this.lanes.laneOf(identities.get(i), onReactor.get(i), resolved.queue);
+		}
+		return new EventRoute(onReactor.toArray(NO_LISTENERS), lanes, onPublisher.toArray(NO_LISTENERS), true);
+	}
+
+	private @Nullable String reasonFor(ApplicationListener<?> listener, Object identity,
+			ListenerRegistry.Snapshot registered, Collaborators resolved) {
+		return registered.reason(identity,
+				() -> resolved.publisherThread.reasonFor(listener, beanNameOf(listener, identity, registered, resolved)));
+	}
+
+	/** The bean a listener belongs to: its own, or for an {@code @EventListener} method's adapter, the method's. */
+	private @Nullable String beanNameOf(ApplicationListener<?> listener, Object identity,
+			ListenerRegistry.Snapshot registered, Collaborators resolved) {
+		String beanName = registered.beanNameOf(identity, this.beanFactory);
+		return (beanName != null) ? beanName : resolved.publisherThread.methodBeanOf(listener);
+	}
+
+	/**
+	 * Creates the lanes of the registered {@code @EventListener} methods that may run on the queue, so that their
+	 * meters exist from the start. Looks no bean up: these listeners are registered as instances (Spring's adapters)
+	 * and their methods say which events they take; other listeners get theirs at their first event through the
+	 * queue. Called once the context is refreshed.
+	 * @param registered the multicaster's registrations
+	 */
+	void prepareLanes(ListenerRegistry.Snapshot registered) {
+		Collaborators resolved = collaborators();
+		if (resolved == null || resolved.queue == null) {
+			return;
+		}
+		for (ApplicationListener<?> listener : registered.instances()) {
+			if (listener instanceof ApplicationListenerMethodAdapter adapter
+					&& !resolved.synchronousEvents.receivesOnlySynchronousEvents(adapter)) {
+				Object identity = registered.identityOf(listener, this.beanFactory);
+				if (reasonFor(listener, identity, registered, resolved) == null) {
+					this.lanes.laneOf(identity, listener, resolved.queue);
+				}
+			}
+		}
+	}
+
+	/**
+	 * Forgets the lanes of listeners that are no longer registered. Called after listeners are removed.
+	 * @param registered the multicaster's registrations now
+	 */
+	void forgetRemovedListeners(ListenerRegistry.Snapshot registered) {
+		this.lanes.forgetUnless((identity) -> registered.isRegistered(identity, this.beanFactory));
+	}
+
+	/**
+	 * Describes where each registered listener runs and why, from what is known without creating a listener bean:
+	 * the registered instances, and the definitions of listener beans that do not exist yet.
+	 * @param registered the multicaster's registrations
+	 * @return the listeners, instances first, each once; empty until the routing is ready
+	 */
+	List<RoutedListener> describe(ListenerRegistry.Snapshot registered) {
+		Collaborators resolved = this.collaborators.get();
+		if (resolved == null) {
+			return List.of();
+		}
+		List<RoutedListener> described = new ArrayList<>();
+		for (ApplicationListener<?> listener : registered.instances()) {
+			Object identity = registered.identityOf(listener, this.beanFactory);
+			String reason = reasonFor(listener, identity, registered, resolved);
+			if (reason == null && resolved.synchronousEvents.receivesOnlySynchronousEvents(listener)) {
+				reason = Reasons.FRAMEWORK_EVENTS;
+			}
+			described.add(describe(ListenerLanes.nameOf(listener), beanNameOf(listener, identity, registered, resolved),
+					reason, resolved));
+		}
+		for (String beanName : registered.beansWithoutInstance(this.beanFactory)) {
+			Class<?> type = (this.beanFactory != null) ? ListenerRegistry.Snapshot.typeOf(beanName, this.beanFactory) : null;
+			String reason = resolved.publisherThread.reasonForBean(beanName, type);
+			if (reason == null && type != null && resolved.synchronousEvents.receivesOnlySynchronousEvents(type)) {
+				reason = Reasons.FRAMEWORK_EVENTS;
+			}
+			described.add(describe((type != null) ? type.getName() : beanName, beanName, reason, resolved));
+		}
+		return described;
+	}
+
+	private static RoutedListener describe(String name, @Nullable String bean, @Nullable String reason,
+			Collaborators resolved) {
+		boolean onQueue = reason == null && resolved.queue != null;
+		return new RoutedListener(name, bean, onQueue ? RoutedListener.QUEUE : RoutedListener.PUBLISHER,
+				(resolved.queue == null) ? "events are not routed through the queue" : reason);
+	}
+
+	/**
+	 * @param names every id, name and bean name of the registered listeners, from {@link #knownNames}
+	 * @return the configured {@code publisher-thread-listeners} entries that name none of them
+	 */
+	List<String> unmatchedPublisherThreadListeners(Set<String> names) {
+		Collaborators resolved = this.collaborators.get();
+		return (resolved != null) ? resolved.publisherThread.unmatched(names) : List.of();
+	}
+
+	/**
+	 * @param registered the multicaster's registrations
+	 * @return every listener id, listener name and bean name by which a registered listener can be named
+	 */
+	Set<String> knownNames(ListenerRegistry.Snapshot registered) {
+		Set<String> names = new HashSet<>(registered.beanNames());
+		for (ApplicationListener<?> listener : registered.instances()) {
+			names.add(ListenerLanes.nameOf(listener));
+			if (listener instanceof SmartApplicationListener smart) {
+				names.add(smart.getListenerId());
+			}
+			Collaborators resolved = this.collaborators.get();
+			String bean = (resolved != null)
+					? beanNameOf(listener, registered.identityOf(listener, this.beanFactory), registered, resolved) : null;
+			if (bean != null) {
+				names.add(bean);
+			}
+		}
+		return names;
+	}
+
+	/**
+	 * @return the routing status, or {@code null} while the routing is not ready
+	 */
+	@Nullable EventRoutingStatus status() {
+		Collaborators resolved = collaborators();
+		return (resolved != null) ? resolved.status : null;
 	}
 
 	/**
@@ -146,8 +286,12 @@ public final class EventRouter {
 	 * @param event the event
 	 * @param route its route, from {@link #route}
 	 */
-	public void multicast(ApplicationEvent event, EventRoute route) {
+	void multicast(ApplicationEvent event, EventRoute route) {
 		Collaborators resolved = collaborators();
+		if (resolved == null) {
+			multicastBeforeReady(event, route);
+			return;
+		}
 		boolean queued = false;
 		if (route.onReactor().length != 0) {
 			queued = submit(new EventDelivery(this, event, route.onReactor(), route.lanes(),
@@ -158,6 +302,22 @@ public final class EventRouter {
 		}
 		else {
 			resolved.status.countSync();
+		}
+		for (ApplicationListener<?> listener : route.onPublisher()) {
+			this.invoker.invoke(listener, event);
+		}
+	}
+
+	/**
+	 * Delivers an event published while the routing's collaborators cannot be resolved yet (see
+	 * {@link #collaborators()}): on the calling thread, to every listener in order, as Spring's own multicaster
+	 * does; counted on the publisher's thread once the status is known.
+	 */
+	private void multicastBeforeReady(ApplicationEvent event, EventRoute route) {
+		this.syncBeforeReady.increment();
+		Collaborators resolved = this.collaborators.get();
+		if (resolved != null) {
+			resolved.status.countSync(this.syncBeforeReady.sumThenReset());
 		}
 		for (ApplicationListener<?> listener : route.onPublisher()) {
 			this.invoker.invoke(listener, event);
@@ -197,7 +357,10 @@ public final class EventRouter {
 	 */
 	public ListenerTask prepare(Object lane, Runnable action) {
 		Collaborators resolved = collaborators();
-		Lane target = (resolved.queue != null) ? this.lanes.laneOf(lane, resolved.queue) : null;
+		if (resolved == null) {
+			return new ListenerTask(this, lane, null, action, null);
+		}
+		Lane target = (resolved.queue != null) ? this.lanes.laneOf(lane, lane, resolved.queue) : null;
 		return new ListenerTask(this, lane, target, action, resolved.context.capture());
 	}
 
@@ -211,7 +374,8 @@ public final class EventRouter {
 	 * @return whether the queue accepted it
 	 */
 	public boolean submit(ListenerTask task) {
-		SelectorWakeQueue target = collaborators().queue;
+		Collaborators resolved = collaborators();
+		SelectorWakeQueue target = (resolved != null && task.parts() != 0) ? resolved.queue : null;
 		if (target == null) {
 			task.runOnCurrentThread();
 			return false;
@@ -238,6 +402,10 @@ public final class EventRouter {
 	 */
 	void runTask(Runnable action, Lane lane, Object context) {
 		Collaborators resolved = collaborators();
+		if (resolved == null) {
+			action.run();
+			return;
+		}
 		Scope scope = (context != null) ? resolved.context().restore(context) : null;
 		try {
 			if (resolved.errorHandler == null) {
@@ -371,13 +539,34 @@ public final class EventRouter {
 		resolved.observer.observe(resolved.queue.name(), lane.name(), action);
 	}
 
+	/**
+	 * The collaborators, resolved at the first call that can resolve them; {@code null} while they cannot be: on a
+	 * thread that is resolving them already (a bean post-processor that publishes while one of them is being
+	 * created), or while one of them is being created further up this thread's stack. Such events are delivered as
+	 * Spring's multicaster delivers them, and the next event tries again.
+	 */
 	private Collaborators collaborators() {
 		Collaborators resolved = this.collaborators.get();
-		if (resolved == null) {
+		if (resolved == null && this.resolving.get() == null) {
 			// Resolved without a lock: bean lookups under our own lock could deadlock with a thread that holds
 			// the singleton lock and publishes. A lost race only resolves the same singletons twice.
-			this.collaborators.compareAndSet(null, resolveCollaborators());
+			this.resolving.set(Boolean.TRUE);
+			try {
+				this.collaborators.compareAndSet(null, resolveCollaborators());
+			}
+			catch (BeanCreationException ex) {
+				if (!ex.contains(BeanCurrentlyInCreationException.class)) {
+					throw ex;
+				}
+				logger.debug("Event routing not ready yet (a bean it needs is being created); "
+						+ "delivering on the publisher's thread", ex);
+				return null;
+			}
+			finally {
+				this.resolving.remove();
+			}
 			resolved = this.collaborators.get();
+			resolved.status.countSync(this.syncBeforeReady.sumThenReset());
 		}
 		return resolved;
 	}
@@ -396,9 +585,13 @@ public final class EventRouter {
 			logger.warn("Application events are delivered on their publisher's thread: {}", reason);
 		}
 		ClassLoader loader = (this.classLoader != null) ? this.classLoader : ClassUtils.getDefaultClassLoader();
+		ConfigurableBeanFactory factory = this.beanFactory;
+		EventListenerBeans methodBeans = (factory != null)
+				? factory.getBeanProvider(EventListenerBeans.class).getIfUnique() : null;
 		return new Collaborators(target, routingStatus, this.errorHandler.getIfUnique(),
 				(target != null) ? this.observer.getIfUnique() : null,
 				new SynchronousEvents(routing.synchronousTypes(), loader),
+				new PublisherThreadListeners(routing.publisherThreadListeners(), factory, methodBeans),
 				EventContextPropagation.create(routing.propagateContext(), loader));
 	}
 
@@ -414,10 +607,22 @@ public final class EventRouter {
 
 		private final ApplicationListener<?>[] onPublisher;
 
-		EventRoute(ApplicationListener<?>[] onReactor, Lane[] lanes, ApplicationListener<?>[] onPublisher) {
+		private final boolean isFinal;
+
+		EventRoute(ApplicationListener<?>[] onReactor, Lane[] lanes, ApplicationListener<?>[] onPublisher,
+				boolean isFinal) {
 			this.onReactor = onReactor;
 			this.lanes = lanes;
 			this.onPublisher = onPublisher;
+			this.isFinal = isFinal;
+		}
+
+		/**
+		 * @return {@code false} for a route computed before the routing was ready (every listener on the
+		 * publisher's thread): it must not be cached
+		 */
+		public boolean isFinal() {
+			return this.isFinal;
 		}
 
 		ApplicationListener<?>[] onReactor() {
@@ -435,7 +640,8 @@ public final class EventRouter {
 	}
 
 	private record Collaborators(SelectorWakeQueue queue, EventRoutingStatus status, ErrorHandler errorHandler,
-			EventDeliveryObserver observer, SynchronousEvents synchronousEvents, EventContextPropagation context) {
+			EventDeliveryObserver observer, SynchronousEvents synchronousEvents,
+			PublisherThreadListeners publisherThread, EventContextPropagation context) {
 	}
 
 }

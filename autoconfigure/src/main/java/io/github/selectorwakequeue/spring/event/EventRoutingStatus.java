@@ -1,5 +1,7 @@
 package io.github.selectorwakequeue.spring.event;
 
+import java.util.List;
+import java.util.function.Supplier;
 import java.util.concurrent.atomic.LongAdder;
 
 /**
@@ -16,6 +18,8 @@ public final class EventRoutingStatus {
 	private final LongAdder async = new LongAdder();
 
 	private final LongAdder sync = new LongAdder();
+
+	private volatile Supplier<List<RoutedListener>> listeners = List::of;
 
 	/**
 	 * Starts as not routing, with the given reason, until a multicaster calls {@link #activate()}.
@@ -65,6 +69,14 @@ public final class EventRoutingStatus {
 	}
 
 	/**
+	 * Counts events delivered on the publisher's thread before this status was known to the multicaster.
+	 * @param events how many, at least 0
+	 */
+	public void countSync(long events) {
+		this.sync.add(events);
+	}
+
+	/**
 	 * @return events delivered on the reactor thread so far
 	 */
 	public long asyncCount() {
@@ -76,6 +88,23 @@ public final class EventRoutingStatus {
 	 */
 	public long syncCount() {
 		return this.sync.sum();
+	}
+
+	/**
+	 * Sets where the description of the context's listeners comes from: its multicaster, once it routes.
+	 * @param listeners describes the listeners when asked, without creating any
+	 */
+	public void describeListenersWith(Supplier<List<RoutedListener>> listeners) {
+		this.listeners = listeners;
+	}
+
+	/**
+	 * Describes the context's listeners now: where each runs and why. Computed when called (from registrations and
+	 * bean definitions, never by creating a listener bean); empty until the multicaster has routed an event.
+	 * @return the listeners
+	 */
+	public List<RoutedListener> listeners() {
+		return this.listeners.get();
 	}
 
 }

@@ -4,6 +4,7 @@ import java.lang.reflect.Method;
 import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.function.Predicate;
 
 import io.github.selectorwakequeue.Lane;
 import io.github.selectorwakequeue.SelectorWakeQueue;
@@ -12,31 +13,48 @@ import org.springframework.context.ApplicationListener;
 import org.springframework.context.event.SmartApplicationListener;
 
 /**
- * One {@link Lane} per listener (or per module-listener method), named after it: {@code Bean.method(Event)} for an {@code @EventListener}
- * method (from its listener id), the listener's class name otherwise; a second listener with the same name gets
- * {@code #2}, and so on. The names are metric tags: one per listener of the application, never event data.
- * Thread-safe; called when a route is computed (once per event type), not per event.
+ * One {@link Lane} per listener, named after it: {@code Bean.method(Event)} for an {@code @EventListener} method (from
+ * its listener id), the listener's class name otherwise; a second listener with the same name gets {@code #2}, and so
+ * on. Keyed by the listener's identity (see {@link ListenerRegistry.Snapshot#identityOf}): every instance of a
+ * prototype listener bean shares its bean's lane, so there are never more lanes than listeners. The names are metric
+ * tags: one per listener of the application, never event data. A listener's lane is forgotten once the listener is
+ * removed. Thread-safe; called when a route is computed (once per event type), not per event.
  */
 final class ListenerLanes {
 
-	/**
-	 * By listener identity (two listeners never share a lane, whatever their equals), or by equality for other keys
-	 * ({@link Method}s are copied by reflection, so only equal, not identical).
-	 */
+	/** By identity (a listener's, or anything else work is keyed by, such as a module listener's {@link Method}). */
 	private final Map<Object, Lane> lanes = new ConcurrentHashMap<>();
 
 	private final Set<String> names = ConcurrentHashMap.newKeySet();
 
 	/**
 	 * The lane of a listener, or of anything else work is keyed by (a module listener's {@link Method}).
+	 * @param identity what the lane belongs to: equal for all the work of one listener
+	 * @param owner the listener, or the method, to name the lane after
+	 * @param queue the queue that holds the lane
+	 * @return its lane, created at the first call
 	 */
-	Lane laneOf(Object owner, SelectorWakeQueue queue) {
-		Object key = (owner instanceof ApplicationListener<?>) ? new IdentityKey(owner) : owner;
-		Lane lane = this.lanes.get(key);
+	Lane laneOf(Object identity, Object owner, SelectorWakeQueue queue) {
+		Lane lane = this.lanes.get(identity);
 		if (lane == null) {
-			lane = this.lanes.computeIfAbsent(key, (absent) -> queue.lane(uniqueName(owner)));
+			lane = this.lanes.computeIfAbsent(identity, (absent) -> queue.lane(uniqueName(owner)));
 		}
 		return lane;
+	}
+
+	/**
+	 * Forgets the lanes of listeners that are gone, so that neither their instances nor their names stay reachable
+	 * from here.
+	 * @param registered whether an identity still stands for a registered listener
+	 */
+	void forgetUnless(Predicate<Object> registered) {
+		this.lanes.entrySet().removeIf((entry) -> {
+			if (registered.test(entry.getKey())) {
+				return false;
+			}
+			this.names.remove(entry.getValue().name());
+			return true;
+		});
 	}
 
 	private String uniqueName(Object owner) {
@@ -92,20 +110,6 @@ final class ListenerLanes {
 			simple.append((i > 0) ? "," : "").append(simpleName(types[i].trim(), 1));
 		}
 		return simple.append(')').toString();
-	}
-
-	private record IdentityKey(Object owner) {
-
-		@Override
-		public boolean equals(Object other) {
-			return other instanceof IdentityKey key && key.owner == this.owner;
-		}
-
-		@Override
-		public int hashCode() {
-			return System.identityHashCode(this.owner);
-		}
-
 	}
 
 }

@@ -1,15 +1,19 @@
 package io.github.selectorwakequeue.spring.event;
 
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Map;
+import java.util.Objects;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.function.Predicate;
 import java.util.function.Supplier;
 
 import io.github.selectorwakequeue.SelectorWakeQueue;
 import io.github.selectorwakequeue.spring.event.EventRouter.EventRoute;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 import org.springframework.beans.factory.BeanFactory;
-import org.springframework.beans.factory.NoSuchBeanDefinitionException;
 import org.springframework.beans.factory.ObjectProvider;
 import org.springframework.beans.factory.config.ConfigurableBeanFactory;
 import org.springframework.context.ApplicationContext;
@@ -57,16 +61,20 @@ import org.springframework.util.ErrorHandler;
 public final class SelectorWakeQueueEventMulticaster extends SimpleApplicationEventMulticaster
 		implements ApplicationContextAware {
 
+	private static final Logger logger = LoggerFactory.getLogger(SelectorWakeQueueEventMulticaster.class);
+
 	private final EventRouter router;
+
+	private final ListenerRegistry registry = new ListenerRegistry();
+
+	/** Listeners described next to this multicaster's own (Spring Modulith's transactional ones). */
+	private volatile Supplier<List<RoutedListener>> alsoDescribed = List::of;
 
 	/**
 	 * Routes by event type and source type. Replaced, never cleared, when listeners change: a route computed
 	 * from the old listeners can then only land in the discarded map.
 	 */
 	private volatile Map<RouteKey, EventRoute> routes = new ConcurrentHashMap<>();
-
-	/** False once a listener bean that is not a singleton is registered: its instance must be looked up per event. */
-	private volatile boolean routesCacheable = true;
 
 	private ClassLoader classLoader;
 
@@ -107,6 +115,7 @@ public final class SelectorWakeQueueEventMulticaster extends SimpleApplicationEv
 	public void setBeanFactory(BeanFactory beanFactory) {
 		super.setBeanFactory(beanFactory);
 		this.beanFactory = (ConfigurableBeanFactory) beanFactory;
+		this.router.setBeanFactory(this.beanFactory);
 	}
 
 	@Override
@@ -114,8 +123,49 @@ public final class SelectorWakeQueueEventMulticaster extends SimpleApplicationEv
 		ResolvableType type = (eventType != null) ? eventType : ResolvableType.forInstance(event);
 		this.router.multicast(event, route(event, type));
 		if (event instanceof ContextRefreshedEvent refreshed && refreshed.getApplicationContext() == this.context) {
-			this.router.prepareLanes(getApplicationListeners());
+			refreshed();
 		}
+	}
+
+	/**
+	 * Once the context is refreshed: creates the lanes of the {@code @EventListener} methods (their meters then exist
+	 * from the start; no bean is looked up), lets the endpoint describe the listeners, and logs where they run.
+	 */
+	private void refreshed() {
+		ListenerRegistry.Snapshot registered = this.registry.snapshot();
+		this.router.prepareLanes(registered);
+		EventRoutingStatus status = this.router.status();
+		if (status == null || !logger.isInfoEnabled() && !logger.isWarnEnabled()) {
+			return;
+		}
+		status.describeListenersWith(this::describeListeners);
+		List<RoutedListener> described = describeListeners();
+		String contextName = (this.context != null) ? this.context.getId() : "application";
+		logger.info("Application events of context '{}': {}", contextName, ListenerSummary.of(described));
+		List<String> unmatched = this.router.unmatchedPublisherThreadListeners(this.router.knownNames(registered));
+		if (!unmatched.isEmpty()) {
+			logger.warn("selector-wake-queue.events.publisher-thread-listeners names no listener of context '{}': {} "
+					+ "(use a listener id, the name /actuator/wakequeue shows, or a bean name)", contextName, unmatched);
+		}
+	}
+
+	/**
+	 * Describes where each listener of this multicaster runs and why, from what is known without creating a listener
+	 * bean (see {@link EventRoutingStatus#listeners()}).
+	 * @return the listeners; empty until an event has been routed
+	 */
+	public List<RoutedListener> describeListeners() {
+		List<RoutedListener> described = new ArrayList<>(this.router.describe(this.registry.snapshot()));
+		described.addAll(this.alsoDescribed.get());
+		return described;
+	}
+
+	/**
+	 * Adds listeners this multicaster does not hold to its description (a composing multicaster's own).
+	 * @param listeners describes them when asked
+	 */
+	public void describeAlso(Supplier<List<RoutedListener>> listeners) {
+		this.alsoDescribed = Objects.requireNonNull(listeners, "listeners");
 	}
 
 	/**
@@ -136,8 +186,9 @@ public final class SelectorWakeQueueEventMulticaster extends SimpleApplicationEv
 		Map<RouteKey, EventRoute> cache = this.routes;
 		EventRoute route = cache.get(key);
 		if (route == null) {
-			route = this.router.route(event, type, getApplicationListeners(event, type));
-			if (this.routesCacheable && isCacheSafe(event, sourceType)) {
+			ListenerRegistry.Snapshot registered = this.registry.snapshot();
+			route = this.router.route(event, type, getApplicationListeners(event, type), registered);
+			if (route.isFinal() && registered.onlySingletonBeans(this.beanFactory) && isCacheSafe(event, sourceType)) {
 				cache.putIfAbsent(key, route);
 			}
 		}
@@ -155,64 +206,78 @@ public final class SelectorWakeQueueEventMulticaster extends SimpleApplicationEv
 						|| ClassUtils.isCacheSafe(payloadEvent.getPayload().getClass(), loader));
 	}
 
-	// ---- listener changes invalidate the routes ------------------------------------------------------
+	// ---- listener changes: mirrored (Spring keeps its registry to itself), and the routes invalidated ---------
 
 	@Override
 	public void addApplicationListener(ApplicationListener<?> listener) {
-		super.addApplicationListener(listener);
+		synchronized (this.registry) {
+			super.addApplicationListener(listener);
+			this.registry.add(listener);
+		}
 		invalidateRoutes();
 	}
 
 	@Override
 	public void addApplicationListenerBean(String listenerBeanName) {
-		super.addApplicationListenerBean(listenerBeanName);
-		if (!isSingleton(listenerBeanName)) {
-			this.routesCacheable = false;
+		synchronized (this.registry) {
+			super.addApplicationListenerBean(listenerBeanName);
+			this.registry.addBean(listenerBeanName);
 		}
 		invalidateRoutes();
 	}
 
 	@Override
 	public void removeApplicationListener(ApplicationListener<?> listener) {
-		super.removeApplicationListener(listener);
-		invalidateRoutes();
+		synchronized (this.registry) {
+			super.removeApplicationListener(listener);
+			this.registry.remove(listener);
+		}
+		listenersRemoved();
 	}
 
 	@Override
 	public void removeApplicationListenerBean(String listenerBeanName) {
-		super.removeApplicationListenerBean(listenerBeanName);
-		invalidateRoutes();
+		synchronized (this.registry) {
+			super.removeApplicationListenerBean(listenerBeanName);
+			this.registry.removeBean(listenerBeanName);
+		}
+		listenersRemoved();
 	}
 
 	@Override
 	public void removeApplicationListeners(Predicate<ApplicationListener<?>> predicate) {
-		super.removeApplicationListeners(predicate);
-		invalidateRoutes();
+		synchronized (this.registry) {
+			super.removeApplicationListeners(predicate);
+			this.registry.removeIf(predicate);
+		}
+		listenersRemoved();
 	}
 
 	@Override
 	public void removeApplicationListenerBeans(Predicate<String> predicate) {
-		super.removeApplicationListenerBeans(predicate);
-		invalidateRoutes();
+		synchronized (this.registry) {
+			super.removeApplicationListenerBeans(predicate);
+			this.registry.removeBeansIf(predicate);
+		}
+		listenersRemoved();
 	}
 
 	@Override
 	public void removeAllListeners() {
-		super.removeAllListeners();
+		synchronized (this.registry) {
+			super.removeAllListeners();
+			this.registry.clear();
+		}
+		listenersRemoved();
+	}
+
+	private void listenersRemoved() {
 		invalidateRoutes();
+		this.router.forgetRemovedListeners(this.registry.snapshot());
 	}
 
 	private void invalidateRoutes() {
 		this.routes = new ConcurrentHashMap<>();
-	}
-
-	private boolean isSingleton(String beanName) {
-		try {
-			return this.beanFactory == null || this.beanFactory.isSingleton(beanName);
-		}
-		catch (NoSuchBeanDefinitionException ex) {
-			return false;
-		}
 	}
 
 	private record RouteKey(ResolvableType eventType, Class<?> sourceType) {

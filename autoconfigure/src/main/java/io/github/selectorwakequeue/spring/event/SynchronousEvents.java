@@ -3,7 +3,6 @@ package io.github.selectorwakequeue.spring.event;
 import java.lang.reflect.Method;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Set;
 
 import org.springframework.boot.availability.AvailabilityChangeEvent;
 import org.springframework.boot.context.event.SpringApplicationEvent;
@@ -13,6 +12,8 @@ import org.springframework.context.PayloadApplicationEvent;
 import org.springframework.context.event.ApplicationContextEvent;
 import org.springframework.context.event.ApplicationListenerMethodAdapter;
 import org.springframework.context.event.EventListener;
+import org.springframework.context.event.GenericApplicationListener;
+import org.springframework.context.event.SmartApplicationListener;
 import org.springframework.core.annotation.AnnotatedElementUtils;
 import org.springframework.core.ResolvableType;
 import org.springframework.util.ClassUtils;
@@ -30,23 +31,13 @@ import org.springframework.util.ClassUtils;
  * <li>{@code WebServerInitializedEvent}: sets {@code local.server.port}, read right after;</li>
  * <li>the types listed in {@code selector-wake-queue.events.synchronous-types}.</li>
  * </ul>
- * Subclasses count; for a {@link PayloadApplicationEvent} the payload's class is checked too.
- *
- * <p>For every other event, a listener stays on the publisher's thread when it needs that thread's state:
- * <ul>
- * <li>its {@link ApplicationListener#supportsAsyncExecution()} is {@code false}: every
- * {@code @TransactionalEventListener}, which must see the publisher's transaction or the event is dropped;</li>
- * <li>it is Spring's {@code @RecordApplicationEvents} recorder, which stores events in a thread-local of the
- * test thread.</li>
- * </ul>
+ * Subclasses count; for a {@link PayloadApplicationEvent} the payload's class is checked too. Which listeners stay
+ * on the publisher's thread whatever the event is {@link PublisherThreadListeners}' business.
  */
 final class SynchronousEvents {
 
 	/** Looked up by name: Boot's web server module is optional (a type hint in {@link EventRoutingRuntimeHints}). */
 	static final String WEB_SERVER_INITIALIZED_EVENT = "org.springframework.boot.web.server.context.WebServerInitializedEvent";
-
-	private static final Set<String> THREAD_BOUND_LISTENERS = Set
-		.of("org.springframework.test.context.event.ApplicationEventsApplicationListener");
 
 	private final Class<?>[] types;
 
@@ -75,13 +66,30 @@ final class SynchronousEvents {
 	}
 
 	/**
-	 * Whether a listener must run on the publisher's thread. Called once per listener and route; the answer
-	 * is cached with the route.
+	 * Whether a listener only ever receives events that stay on the publisher's thread, as far as its declaration
+	 * says: an {@code @EventListener} method's declared types, or an {@code ApplicationListener}'s generic event
+	 * type. A listener that decides at run time ({@link SmartApplicationListener}) may receive any.
 	 * @param listener the listener
-	 * @return {@code true} to keep this listener on the publisher's thread
+	 * @return {@code true} if no event it receives can go through the queue
 	 */
-	boolean requiresPublisherThread(ApplicationListener<?> listener) {
-		return !listener.supportsAsyncExecution() || THREAD_BOUND_LISTENERS.contains(listener.getClass().getName());
+	boolean receivesOnlySynchronousEvents(ApplicationListener<?> listener) {
+		if (listener instanceof ApplicationListenerMethodAdapter adapter) {
+			return receivesOnlySynchronousEvents(adapter);
+		}
+		return !(listener instanceof SmartApplicationListener) && receivesOnlySynchronousEvents(listener.getClass());
+	}
+
+	/**
+	 * @param listenerType an {@code ApplicationListener} class
+	 * @return whether its declared event type is one that stays on the publisher's thread
+	 */
+	boolean receivesOnlySynchronousEvents(Class<?> listenerType) {
+		if (SmartApplicationListener.class.isAssignableFrom(listenerType)
+				|| GenericApplicationListener.class.isAssignableFrom(listenerType)) {
+			return false;
+		}
+		Class<?> eventType = ResolvableType.forClass(listenerType).as(ApplicationListener.class).getGeneric().resolve();
+		return eventType != null && matches(eventType);
 	}
 
 	/**
