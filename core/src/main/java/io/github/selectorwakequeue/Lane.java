@@ -5,6 +5,7 @@ import java.util.Objects;
 import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicLong;
 
 /**
  * A serial lane of a {@link SelectorWakeQueue}: the parts of {@link FanOut}s addressed to it run one at a time, in
@@ -28,7 +29,9 @@ import java.util.concurrent.atomic.AtomicInteger;
  * (it stops taking tasks until the lane has room again), so the queue fills and its overflow policy applies to
  * new submissions, and nothing accepted is reordered or dropped.
  *
- * <p>Get one with {@link SelectorWakeQueue#lane(String)}. Thread-safe; {@link #stats()} never blocks.
+ * <p>Get one with {@link SelectorWakeQueue#lane(String)}; when whatever it served is gone (a listener removed at
+ * run time), {@link #release()} it, so that the queue forgets it once its last part has run. Thread-safe;
+ * {@link #stats()} and {@link #release()} never block.
  */
 public final class Lane {
 
@@ -50,6 +53,8 @@ public final class Lane {
 	}
 
 	private final String name;
+
+	private final LaneRuntime runtime;
 
 	private final Clock clock;
 
@@ -107,8 +112,21 @@ public final class Lane {
 	/** 1 while a worker is between checking the queue state and taking a part (close waits this out). */
 	volatile boolean polling;
 
-	Lane(String name, Clock clock, long slowThresholdNanos, long stuckThresholdNanos) {
+	/**
+	 * Parts given to run off the reactor: appended to the backlog, or left running on a thread that was handed off.
+	 * With {@link #detachedDone}, what {@code awaitQuiescence} waits for.
+	 */
+	final AtomicLong detachedParts = new AtomicLong();
+
+	/** Of {@link #detachedParts}, those that have run (or were run by whoever found them at close). */
+	final AtomicLong detachedDone = new AtomicLong();
+
+	/** Set by {@link #release()}; cleared if the lane is asked for again before it is forgotten. */
+	volatile boolean released;
+
+	Lane(String name, LaneRuntime runtime, Clock clock, long slowThresholdNanos, long stuckThresholdNanos) {
 		this.name = Objects.requireNonNull(name, "name");
+		this.runtime = runtime;
 		this.clock = clock;
 		this.slowThresholdNanos = slowThresholdNanos;
 		this.stuckThresholdNanos = stuckThresholdNanos;
@@ -136,6 +154,29 @@ public final class Lane {
 		return new LaneStats(this.name, mode, this.depth.get(), this.delivered,
 				Duration.ofNanos((head != null) ? Math.max(0, now - head.enqueuedAtNanos()) : 0),
 				Duration.ofNanos(runningFor), thread, Duration.ofNanos(this.costNanos));
+	}
+
+	/**
+	 * Tells the queue that whatever this lane served is gone. Once nothing waits in the lane and no part of it runs
+	 * off the reactor, the queue forgets it: it leaves {@link SelectorWakeQueue#lanes()}, lane observers hear of it
+	 * ({@link LaneObserver#released(Lane)}), and {@link SelectorWakeQueue#lane(String)} with its name creates a new
+	 * lane. Until then, and for fan-outs that still address it afterwards, it works as before: nothing addressed to
+	 * it is dropped. Asking for the lane by name before it is forgotten keeps it. Idempotent; never blocks; any
+	 * thread.
+	 */
+	public void release() {
+		this.released = true;
+		this.runtime.forgetIfReleased(this);
+	}
+
+	/** Forgets this lane if it was released and is idle now (see {@link LaneRuntime#forgetIfReleased(Lane)}). */
+	void forgetIfReleased() {
+		this.runtime.forgetIfReleased(this);
+	}
+
+	/** Whether nothing waits in the lane and no part of it runs off the reactor. */
+	boolean isIdle() {
+		return this.depth.get() == 0 && !this.workerActive.get() && !this.stuck;
 	}
 
 	/**

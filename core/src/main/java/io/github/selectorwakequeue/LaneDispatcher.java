@@ -47,6 +47,9 @@ final class LaneDispatcher {
 	/** The calling thread was handed off while it ran a part: it is no longer the reactor. */
 	static final int HANDED_OFF = 2;
 
+	/** {@link #resume()} found nothing to resume (the closer took it). */
+	static final int NOTHING_PENDING = 3;
+
 	private static final long HANDED_OFF_TOKEN = -1;
 
 	private static final VarHandle RUN_TOKEN;
@@ -96,11 +99,11 @@ final class LaneDispatcher {
 
 	/**
 	 * Finishes the fan-out left half-dispatched, if any. The reactor calls it before taking a new task.
-	 * @return {@link #DONE} (nothing left), {@link #BLOCKED} or {@link #HANDED_OFF}
+	 * @return {@link #DONE} (the fan-out is done), {@link #BLOCKED}, {@link #HANDED_OFF} or {@link #NOTHING_PENDING}
 	 */
 	int resume() {
 		Continuation left = this.pending.getAndSet(null);
-		return (left != null) ? dispatchFrom(left.fanOut(), left.from()) : DONE;
+		return (left != null) ? dispatchFrom(left.fanOut(), left.from()) : NOTHING_PENDING;
 	}
 
 	/** Whether a fan-out is left half-dispatched. */
@@ -152,12 +155,14 @@ final class LaneDispatcher {
 			return BLOCKED;
 		}
 		LanePart part = new LanePart(fanOut, index, this.runtime.clock.nanoTime());
+		lane.detachedParts.incrementAndGet();
 		lane.backlog.offer(part);
 		lane.depth.incrementAndGet();
 		if (this.runtime.state.isTerminated() && lane.backlog.remove(part)) {
 			// close drained the backlogs before this append saw it (it reads the state after appending): run it
 			lane.depth.decrementAndGet();
 			this.runtime.runner.runPart(fanOut, index);
+			lane.detachedDone.incrementAndGet();
 			return DONE;
 		}
 		if (!lane.workerActive.get() && lane.workerActive.compareAndSet(false, true)) {
@@ -217,6 +222,7 @@ final class LaneDispatcher {
 			return null;
 		}
 		Lane lane = this.runningLane; // M3
+		lane.detachedParts.incrementAndGet(); // the stuck part now runs off the reactor
 		lane.detached = true;
 		lane.workerActive.set(true);
 		lane.stuck = true;

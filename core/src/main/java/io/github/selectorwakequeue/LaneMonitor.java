@@ -83,8 +83,8 @@ final class LaneMonitor implements Runnable {
 		lane.runningThread = stuck;
 		this.watchedToken = 0;
 		// The stuck thread never touches the probe again and its successor has not started: the probe is ours for
-		// a moment. The fan-out counts as dispatched; the reactor is no longer in a task.
-		this.probe.endTask();
+		// a moment. The reactor is no longer in a task; the fan-out counts as dispatched once its successor has
+		// handed over the rest of it.
 		this.probe.idle();
 		LOG.log(System.Logger.Level.WARNING, "Lane ''{0}'' of queue ''{1}'' has run one part for over {2} ms on the "
 				+ "reactor: it keeps thread ''{3}'', and a new reactor thread carries on with everything else",

@@ -6,7 +6,6 @@ import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.TimeUnit;
-import java.util.function.Consumer;
 
 /**
  * What the reactor's side of the lanes of one queue needs: their settings, the clock, the runner that contains
@@ -14,6 +13,8 @@ import java.util.function.Consumer;
  * Thread-safe.
  */
 final class LaneRuntime {
+
+	private static final System.Logger LOG = System.getLogger(SelectorWakeQueue.class.getName());
 
 	/** Parts a worker runs from one lane before it lets other lanes have the thread. */
 	static final int WORKER_BATCH = 64;
@@ -36,9 +37,13 @@ final class LaneRuntime {
 
 	private final Map<String, Lane> lanes = new ConcurrentHashMap<>();
 
-	private final List<Consumer<Lane>> observers = new CopyOnWriteArrayList<>();
+	private final List<LaneObserver> observers = new CopyOnWriteArrayList<>();
 
-	LaneRuntime(LaneSettings settings, Clock clock, TaskRunner runner, QueueState state, LaneWorkers workers) {
+	private final String queueName;
+
+	LaneRuntime(String queueName, LaneSettings settings, Clock clock, TaskRunner runner, QueueState state,
+			LaneWorkers workers) {
+		this.queueName = queueName;
 		this.enabled = settings.enabled();
 		this.slowThresholdNanos = settings.slowThreshold().toNanos();
 		this.stuckThresholdNanos = settings.stuckThreshold().toNanos();
@@ -49,32 +54,85 @@ final class LaneRuntime {
 		this.workers = workers;
 	}
 
-	/** The lane of that name, created on first use; observers hear of a new lane on the creating thread. */
+	/**
+	 * The lane of that name, created on first use; observers hear of a new lane on the creating thread. A lane that
+	 * was released but not yet forgotten is kept (its release is taken back).
+	 */
 	Lane lane(String name) {
 		Lane existing = this.lanes.get(name);
-		if (existing != null) {
+		if (existing != null && !existing.released) {
 			return existing;
 		}
-		Lane created = new Lane(name, this.clock, this.slowThresholdNanos, this.stuckThresholdNanos);
-		existing = this.lanes.putIfAbsent(name, created);
-		if (existing != null) {
-			return existing;
+		Lane[] created = new Lane[1];
+		Lane lane = this.lanes.compute(name, (key, current) -> {
+			if (current != null) {
+				current.released = false;
+				return current;
+			}
+			created[0] = new Lane(name, this, this.clock, this.slowThresholdNanos, this.stuckThresholdNanos);
+			return created[0];
+		});
+		if (created[0] != null) {
+			for (LaneObserver observer : this.observers) {
+				tell(observer, created[0], true);
+			}
 		}
-		for (Consumer<Lane> observer : this.observers) {
-			observer.accept(created);
-		}
-		return created;
+		return lane;
 	}
 
 	List<Lane> lanes() {
 		return new ArrayList<>(this.lanes.values());
 	}
 
-	/** Calls the observer for every lane now, and for every lane created later. */
-	void observe(Consumer<Lane> observer) {
+	/** Calls the observer for every lane now, and for every lane created or forgotten later. */
+	void observe(LaneObserver observer) {
 		this.observers.add(observer);
 		for (Lane lane : this.lanes.values()) {
-			observer.accept(lane);
+			tell(observer, lane, true);
+		}
+	}
+
+	/**
+	 * Forgets a released lane if it is idle, and tells the observers, on the calling thread. Called by
+	 * {@link Lane#release()} and by whoever runs a released lane's last part; only one of them forgets it.
+	 */
+	void forgetIfReleased(Lane lane) {
+		if (!lane.released || !lane.isIdle()) {
+			return;
+		}
+		boolean[] forgotten = new boolean[1];
+		this.lanes.computeIfPresent(lane.name(), (key, current) -> {
+			if (current == lane && lane.released && lane.isIdle()) {
+				forgotten[0] = true;
+				return null;
+			}
+			return current;
+		});
+		if (forgotten[0]) {
+			for (LaneObserver observer : this.observers) {
+				tell(observer, lane, false);
+			}
+		}
+	}
+
+	/** Calls an observer; what it throws is logged, and neither stops the others nor reaches the caller. */
+	private void tell(LaneObserver observer, Lane lane, boolean created) {
+		try {
+			if (created) {
+				observer.created(lane);
+			}
+			else {
+				observer.released(lane);
+			}
+		}
+		catch (Throwable ex) {
+			try {
+				LOG.log(System.Logger.Level.WARNING, "A lane observer of queue '" + this.queueName + "' failed on "
+						+ lane, ex);
+			}
+			catch (Throwable ignored) {
+				// a failing logger too: the lane itself is fine
+			}
 		}
 	}
 

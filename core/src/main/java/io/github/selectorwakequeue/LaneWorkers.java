@@ -50,11 +50,13 @@ final class LaneWorkers {
 	 * @param clock the queue's clock, to time parts
 	 * @param maxBacklog the lane limit: crossing half of it on the way down wakes a reactor held back by that lane
 	 * @param wakeReactor wakes the reactor if it sleeps
+	 * @param threads marks each worker thread as one of the queue's own
 	 */
 	LaneWorkers(String queueName, int limit, QueueState state, TaskRunner runner, Clock clock, int maxBacklog,
-			Runnable wakeReactor) {
+			Runnable wakeReactor, QueueThreads threads) {
+		ThreadFactory factory = threadFactory(queueName + "-lane-worker-");
 		this.executor = new ThreadPoolExecutor(limit, limit, 30, TimeUnit.SECONDS, new LinkedBlockingQueue<>(),
-				threadFactory(queueName + "-lane-worker-"));
+				(body) -> factory.newThread(threads.marking(body)));
 		this.executor.allowCoreThreadTimeOut(true);
 		this.state = state;
 		this.runner = runner;
@@ -85,6 +87,7 @@ final class LaneWorkers {
 		lane.runningThread = null;
 		lane.runningSinceNanos = 0;
 		lane.delivered = lane.delivered + 1;
+		lane.detachedDone.incrementAndGet();
 		if (since != 0) {
 			lane.warmedUp = true; // judged even as the lane's first part: it is why the lane left the reactor
 			lane.recordCost(now - since, false);
@@ -113,6 +116,9 @@ final class LaneWorkers {
 			if (lane.depth.get() == 0 || !lane.workerActive.compareAndSet(false, true)) {
 				if (!this.state.isRunning()) {
 					this.wakeReactor.run(); // closing: the reactor waits for idle lanes
+				}
+				if (lane.released) {
+					lane.forgetIfReleased();
 				}
 				return;
 			}
@@ -147,6 +153,7 @@ final class LaneWorkers {
 		lane.runningThread = null;
 		lane.runningSinceNanos = 0;
 		lane.delivered = lane.delivered + 1;
+		lane.detachedDone.incrementAndGet();
 		lane.recordCost(end - start, false);
 	}
 

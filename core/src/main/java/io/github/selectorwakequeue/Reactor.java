@@ -162,8 +162,11 @@ final class Reactor {
 		if (outcome == LaneDispatcher.HANDED_OFF) {
 			return HANDED_OFF;
 		}
+		if (outcome == LaneDispatcher.DONE) {
+			this.probe.endTask(); // the fan-out is counted once, when its last part has been handed over
+		}
 		this.probe.idle();
-		return outcome;
+		return (outcome == LaneDispatcher.NOTHING_PENDING) ? LaneDispatcher.DONE : outcome;
 	}
 
 	/**
@@ -193,7 +196,9 @@ final class Reactor {
 			if (outcome == LaneDispatcher.HANDED_OFF) {
 				return HANDED_OFF;
 			}
-			this.probe.endTask();
+			if (outcome == LaneDispatcher.DONE) {
+				this.probe.endTask(); // a blocked fan-out is counted when its resumption is done
+			}
 			count++;
 			if (outcome == LaneDispatcher.BLOCKED) {
 				break;

@@ -56,8 +56,11 @@ final class ReactorSupervisor {
 	/** Why a producer's restart failed, logged by the next reactor that starts (never on the producer). */
 	private volatile Throwable reviveFailure;
 
+	private final QueueThreads threads;
+
 	ReactorSupervisor(String queueName, ThreadFactory threadFactory, Reactor reactor, QueueState state,
-			ConsumerRole consumer, WakeSignal signal, Timers timers) {
+			ConsumerRole consumer, WakeSignal signal, Timers timers, QueueThreads threads) {
+		this.threads = threads;
 		this.queueName = queueName;
 		this.threadFactory = (threadFactory != null) ? threadFactory : this::newReactorThread;
 		this.reactor = reactor;
@@ -198,6 +201,7 @@ final class ReactorSupervisor {
 
 	/** The body of every reactor thread. */
 	private void runReactor() {
+		this.threads.enter();
 		Throwable failure = this.reviveFailure;
 		if (failure != null) {
 			this.reviveFailure = null;

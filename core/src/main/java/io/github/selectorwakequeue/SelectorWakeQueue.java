@@ -98,6 +98,10 @@ public final class SelectorWakeQueue implements Executor, AutoCloseable {
 
 	private final LaneDispatcher dispatcher;
 
+	private final QueueThreads threads = new QueueThreads();
+
+	private final Quiescence quiescence;
+
 	private final AtomicBoolean laneMonitorStarted = new AtomicBoolean();
 
 	private final LongAdder rejected = new LongAdder();
@@ -118,15 +122,17 @@ public final class SelectorWakeQueue implements Executor, AutoCloseable {
 		this.callerRunsRunner = new CallerRuns(this.runner);
 		this.probe = new ReactorProbe(this.clock);
 		LaneWorkers workers = new LaneWorkers(this.name, builder.laneSettings.workers(), this.state, this.runner,
-				this.clock, builder.laneSettings.maxBacklog(), this::wakeReactor);
-		this.laneRuntime = new LaneRuntime(builder.laneSettings, this.clock, this.runner, this.state, workers);
+				this.clock, builder.laneSettings.maxBacklog(), this::wakeReactor, this.threads);
+		this.laneRuntime = new LaneRuntime(this.name, builder.laneSettings, this.clock, this.runner, this.state,
+				workers);
 		LaneDispatcher dispatcher = new LaneDispatcher(this.laneRuntime);
 		Reactor reactor = new Reactor(this.state, this.ring, this.signal, this.timers, this.runner, this.probe,
 				this.clock, dispatcher, this.laneRuntime);
 		this.supervisor = new ReactorSupervisor(this.name, builder.threadFactory, reactor, this.state, this.consumer,
-				this.signal, this.timers);
+				this.signal, this.timers, this.threads);
 		this.laneMonitor = new LaneMonitor(this.name, this.laneRuntime, dispatcher, this.supervisor, this.probe);
 		this.dispatcher = dispatcher;
+		this.quiescence = new Quiescence(this.ring, this.probe, this.laneRuntime, this.state, this.threads);
 	}
 
 	/**
@@ -173,12 +179,18 @@ public final class SelectorWakeQueue implements Executor, AutoCloseable {
 		}
 		// Accepted: from here on nothing may escape, or the caller would submit the task again.
 		try {
-			if (this.state.isTerminated()) {
+			int state = this.state.word(); // after the ring's CAS: see Quiescence for the pair this read is half of
+			if (QueueState.isTerminated(state)) {
 				// close() finished while we were enqueueing: nobody else will poll; run what is stranded.
 				rescueStranded();
 			}
-			else if (this.signal.wakeIfSleeping()) {
-				this.supervisor.reviveIfDead();
+			else {
+				if (QueueState.hasWaiters(state)) {
+					this.quiescence.accepted();
+				}
+				if (this.signal.wakeIfSleeping()) {
+					this.supervisor.reviveIfDead();
+				}
 			}
 		}
 		catch (Throwable ex) {
@@ -312,12 +324,50 @@ public final class SelectorWakeQueue implements Executor, AutoCloseable {
 	}
 
 	/**
-	 * Calls {@code observer} for every lane that exists now and for every lane created later (on the thread that
-	 * creates it), so that metrics can follow lanes as they appear. The observer must be quick and must not block.
+	 * Tells {@code observer} of every lane that exists now and of every lane created or forgotten later (see
+	 * {@link LaneObserver} for which thread calls it), so that metrics can follow lanes as they come and go. The
+	 * observer must be quick and must not block; what it throws is logged and ignored.
 	 * @param observer the observer
 	 */
-	public void observeLanes(Consumer<Lane> observer) {
+	public void observeLanes(LaneObserver observer) {
 		this.laneRuntime.observe(Objects.requireNonNull(observer, "observer"));
+	}
+
+	/**
+	 * Waits until the queue is quiescent with respect to this call: every task accepted before it, every part of
+	 * every fan-out among them (in its lane, on the reactor or on a worker), and everything those tasks and parts
+	 * submitted to this queue in turn (an event re-published by a listener, a follow-up task), and so on down the
+	 * chain, has run. For tests and orderly hand-overs; not for the hot path.
+	 * <ul>
+	 * <li>Work submitted later by other threads does not count: producers that keep submitting do not hold the
+	 * wait up, except where their work sits in the ring ahead of a follow-up that counts.</li>
+	 * <li>Timers do not count until they are due and have submitted something; a timer due later is not waited for.
+	 * Work a task hands to another executor, which submits it from there, is not followed.</li>
+	 * <li>Tasks run by the overflow policy ran before their {@code execute} returned; tasks of a queue not yet
+	 * started wait for {@link #start()}.</li>
+	 * <li>Closed: once {@link #close(Duration)} has finished, what it returned will not run here; the wait returns
+	 * {@code true} as soon as no part runs on a lane worker or a handed-off thread any more.</li>
+	 * </ul>
+	 * Cheap when idle (a few volatile reads, then it returns); otherwise it looks again after pauses that grow to
+	 * 1 ms. Costs producers nothing while nobody waits.
+	 * @param timeout how long to wait at most
+	 * @return {@code true} once quiescent, {@code false} if the timeout passed first (a listener still running, say)
+	 * @throws InterruptedException if the calling thread is interrupted while waiting
+	 * @throws IllegalStateException if called on the reactor thread or a lane worker of this queue: it would wait
+	 * for itself
+	 * @throws IllegalArgumentException if {@code timeout} is negative
+	 */
+	public boolean awaitQuiescence(Duration timeout) throws InterruptedException {
+		Objects.requireNonNull(timeout, "timeout");
+		if (timeout.isNegative()) {
+			throw new IllegalArgumentException("timeout must not be negative, was " + timeout);
+		}
+		if (this.threads.isCurrent()) {
+			throw new IllegalStateException("awaitQuiescence was called on " + Thread.currentThread().getName()
+					+ ", a thread of queue '" + this.name + "' (its reactor or a lane worker): it would wait for itself. "
+					+ "Call it from a thread that is not running the queue's work");
+		}
+		return this.quiescence.await(clampedNanos(timeout));
 	}
 
 	/**

@@ -277,6 +277,11 @@ final class TaskRing extends TaskRingConsumerFields {
 		return this.buffer.length;
 	}
 
+	/** Slots the consumer plugged and moved past: each was claimed, none holds a task that will run. */
+	long plugged() {
+		return this.plugs;
+	}
+
 	/** Tasks of producers that died after claiming a slot, whose slots were plugged. */
 	long tasksLost() {
 		return Math.max(0, this.plugs - this.falsePlugs.get());
