@@ -17,8 +17,8 @@ import org.springframework.context.event.SmartApplicationListener;
  * its listener id), the listener's class name otherwise; a second listener with the same name gets {@code #2}, and so
  * on. Keyed by the listener's identity (see {@link ListenerRegistry.Snapshot#identityOf}): every instance of a
  * prototype listener bean shares its bean's lane, so there are never more lanes than listeners. The names are metric
- * tags: one per listener of the application, never event data. A listener's lane is forgotten once the listener is
- * removed. Thread-safe; called when a route is computed (once per event type), not per event.
+ * tags: one per listener of the application, never event data. A listener's lane is released once the listener is
+ * removed (the queue forgets it when its backlog is empty). Thread-safe; called when a route is computed (once per event type), not per event.
  */
 final class ListenerLanes {
 
@@ -44,7 +44,7 @@ final class ListenerLanes {
 
 	/**
 	 * Forgets the lanes of listeners that are gone, so that neither their instances nor their names stay reachable
-	 * from here.
+	 * from here, and releases them: the queue forgets each (and its meters go) once its last event has run.
 	 * @param registered whether an identity still stands for a registered listener
 	 */
 	void forgetUnless(Predicate<Object> registered) {
@@ -53,6 +53,7 @@ final class ListenerLanes {
 				return false;
 			}
 			this.names.remove(entry.getValue().name());
+			entry.getValue().release();
 			return true;
 		});
 	}

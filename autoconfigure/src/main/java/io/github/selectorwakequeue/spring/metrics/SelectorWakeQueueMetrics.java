@@ -1,17 +1,22 @@
 package io.github.selectorwakequeue.spring.metrics;
 
 import java.util.Arrays;
+import java.util.List;
+import java.util.Map;
 import java.util.Objects;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
 import java.util.function.ToDoubleFunction;
 
 import io.github.selectorwakequeue.Lane;
+import io.github.selectorwakequeue.LaneObserver;
 import io.github.selectorwakequeue.SelectorWakeQueue;
 import io.github.selectorwakequeue.Stats;
 import io.github.selectorwakequeue.TaskTimings;
 import io.github.selectorwakequeue.spring.event.EventRoutingStatus;
 import io.micrometer.core.instrument.FunctionCounter;
 import io.micrometer.core.instrument.Gauge;
+import io.micrometer.core.instrument.Meter;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Tags;
 import io.micrometer.core.instrument.TimeGauge;
@@ -52,7 +57,9 @@ import org.jspecify.annotations.Nullable;
  * worker, 2 stuck</td></tr>
  * </table>
  * The {@code listener} tag is the lane's name ({@code Bean.method(Event)}): one value per listener of the
- * application. Lane meters appear as lanes are created (at start-up for the listeners known then).
+ * application. Lane meters appear as lanes are created (at start-up for the {@code @EventListener} methods known
+ * then, at its first event for any other listener) and are removed when the queue forgets a released lane (its
+ * listener was removed).
  *
  * <p><b>Cost.</b> Counters and gauges read the queue's own counters ({@link FunctionCounter} and
  * {@link Gauge} over {@link SelectorWakeQueue#stats()}) when the registry is read: the hot path pays nothing
@@ -130,7 +137,7 @@ public final class SelectorWakeQueueMetrics implements MeterBinder {
 			.baseUnit("handoffs")
 			.tags(tags)
 			.register(registry);
-		this.queue.observeLanes((lane) -> bindLane(registry, tags, lane));
+		this.queue.observeLanes(new LaneMeters(registry, tags));
 		if (this.routing != null) {
 			bindEvents(registry, tags, "async", this.routing, EventRoutingStatus::asyncCount);
 			bindEvents(registry, tags, "sync", this.routing, EventRoutingStatus::syncCount);
@@ -158,26 +165,54 @@ public final class SelectorWakeQueueMetrics implements MeterBinder {
 			.register(registry);
 	}
 
-	private static void bindLane(MeterRegistry registry, Tags tags, Lane lane) {
-		Tags laneTags = tags.and("listener", lane.name());
-		Gauge.builder("wakequeue.lane.depth", lane, (l) -> l.stats().depth())
-			.description("Events waiting for a listener that runs off the reactor")
-			.baseUnit("events")
-			.tags(laneTags)
-			.register(registry);
-		TimeGauge.builder("wakequeue.lane.lag", lane, TimeUnit.NANOSECONDS, (l) -> l.stats().lag().toNanos())
-			.description("How long the oldest event waiting for the listener has waited")
-			.tags(laneTags)
-			.register(registry);
-		FunctionCounter.builder("wakequeue.lane.delivered", lane, (l) -> l.stats().delivered())
-			.description("Events the listener has received through its lane")
-			.baseUnit("events")
-			.tags(laneTags)
-			.register(registry);
-		Gauge.builder("wakequeue.lane.offreactor", lane, (l) -> l.stats().mode().ordinal())
-			.description("Where the listener runs: 0 on the reactor, 1 on a worker, 2 stuck")
-			.tags(laneTags)
-			.register(registry);
+	/**
+	 * Binds the four meters of each lane as it is created, and removes them when the queue forgets a released lane
+	 * (its listener is gone): the {@code listener} tag's values stay as many as the listeners that exist.
+	 */
+	private static final class LaneMeters implements LaneObserver {
+
+		private final MeterRegistry registry;
+
+		private final Tags tags;
+
+		private final Map<Lane, List<Meter>> meters = new ConcurrentHashMap<>();
+
+		LaneMeters(MeterRegistry registry, Tags tags) {
+			this.registry = registry;
+			this.tags = tags;
+		}
+
+		@Override
+		public void created(Lane lane) {
+			Tags laneTags = this.tags.and("listener", lane.name());
+			this.meters.put(lane, List.of(Gauge.builder("wakequeue.lane.depth", lane, (l) -> l.stats().depth())
+				.description("Events waiting for a listener that runs off the reactor")
+				.baseUnit("events")
+				.tags(laneTags)
+				.register(this.registry),
+					TimeGauge.builder("wakequeue.lane.lag", lane, TimeUnit.NANOSECONDS, (l) -> l.stats().lag().toNanos())
+						.description("How long the oldest event waiting for the listener has waited")
+						.tags(laneTags)
+						.register(this.registry),
+					FunctionCounter.builder("wakequeue.lane.delivered", lane, (l) -> l.stats().delivered())
+						.description("Events the listener has received through its lane")
+						.baseUnit("events")
+						.tags(laneTags)
+						.register(this.registry),
+					Gauge.builder("wakequeue.lane.offreactor", lane, (l) -> l.stats().mode().ordinal())
+						.description("Where the listener runs: 0 on the reactor, 1 on a worker, 2 stuck")
+						.tags(laneTags)
+						.register(this.registry)));
+		}
+
+		@Override
+		public void released(Lane lane) {
+			List<Meter> removed = this.meters.remove(lane);
+			if (removed != null) {
+				removed.forEach(this.registry::remove);
+			}
+		}
+
 	}
 
 	private static void bindEvents(MeterRegistry registry, Tags tags, String mode, EventRoutingStatus routing,

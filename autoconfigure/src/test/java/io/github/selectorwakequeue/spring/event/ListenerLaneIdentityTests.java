@@ -60,17 +60,23 @@ class ListenerLaneIdentityTests {
 	}
 
 	@Test
-	void aListenerRemovedAtRunTimeIsNoLongerReachableFromTheRouting() {
+	void aListenerRemovedAtRunTimeLeavesNeitherItsLaneNorItsMetersNorItsInstanceBehind() {
 		this.runner.run((context) -> {
+			SelectorWakeQueue queue = context.getBean(SelectorWakeQueue.class);
+			SimpleMeterRegistry registry = new SimpleMeterRegistry();
+			new SelectorWakeQueueMetrics(queue, null, null).bindTo(registry);
 			CountDownLatch delivered = new CountDownLatch(1);
 			PingListener listener = new PingListener(delivered);
 			WeakReference<PingListener> reference = new WeakReference<>(listener);
 			context.addApplicationListener(listener);
 			context.publishEvent(new Ping(1));
 			assertThat(delivered.await(TIMEOUT.toSeconds(), TimeUnit.SECONDS)).isTrue();
+			assertThat(queue.lanes()).extracting(Lane::name).containsExactly(PingListener.class.getName());
 			context.removeApplicationListener(listener);
 			listener = null;
 			delivered = null;
+			await().atMost(TIMEOUT).until(() -> queue.lanes().isEmpty());
+			assertThat(registry.find("wakequeue.lane.depth").meters()).isEmpty();
 			// Another event through the queue, so that no delivery to the removed listener is still at hand there.
 			CountDownLatch next = new CountDownLatch(1);
 			context.addApplicationListener(new PingListener(next));
