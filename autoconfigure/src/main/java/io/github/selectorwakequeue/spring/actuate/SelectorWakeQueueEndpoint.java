@@ -9,6 +9,7 @@ import io.github.selectorwakequeue.LaneStats;
 import io.github.selectorwakequeue.SelectorWakeQueue;
 import io.github.selectorwakequeue.Stats;
 import io.github.selectorwakequeue.spring.event.EventRoutingStatus;
+import io.github.selectorwakequeue.spring.event.RoutedListener;
 import org.jspecify.annotations.Nullable;
 
 import org.springframework.boot.actuate.endpoint.OperationResponseBody;
@@ -25,7 +26,8 @@ import org.springframework.boot.actuate.endpoint.annotation.ReadOperation;
  * {@code rejected}, {@code callerRuns}, {@code discarded}, {@code failed}, {@code wakeups},
  * {@code reactorRestarts}, {@code selectorRebuilds}, {@code tasksLost}, {@code closed}, {@code oldestTaskAge}, {@code currentTaskRunningFor}; durations
  * as ISO-8601 strings), {@code utilization} (percent), {@code eventRouting} ({@code true}, or a sentence
- * saying why events are not routed), the events counted each way, the reactor thread's {@code name} and
+ * saying why events are not routed), the events counted each way, {@code listeners} (every listener of the context,
+ * the thread it runs on and why, known without creating a listener bean), the reactor thread's {@code name} and
  * {@code state}, {@code reactorHandOffs}, {@code lanes} (per listener: mode, depth, lag, delivered, cost, and the
  * thread of an event running off the reactor), {@code relatedQueues} (the application's other queues, such as each
  * Logback {@code SelectorWakeQueueAppender}'s, with its drops per level), and the {@code health} status (the rules of {@link SelectorWakeQueueHealthIndicator}).
@@ -87,8 +89,12 @@ public class SelectorWakeQueueEndpoint {
 				SelectorWakeQueueDiagnosis.utilization(stats), stats.enqueued(), stats.dispatched(), stats.rejected(),
 				stats.callerRuns(), stats.discarded(), stats.failed(), stats.wakeups(), stats.reactorRestarts(),
 				stats.selectorRebuilds(), stats.tasksLost(), stats.oldestTaskAge().toString(), stats.currentTaskRunningFor().toString(),
-				this.queue.overflowPolicy().name(), eventRouting(), events, diagnosis.reactorThread(),
+				this.queue.overflowPolicy().name(), eventRouting(), events, listeners(), diagnosis.reactorThread(),
 				stats.reactorHandOffs(), lanes(diagnosis), related(), diagnosis.condition().name());
+	}
+
+	private @Nullable List<ListenerDescriptor> listeners() {
+		return (this.routing != null) ? this.routing.listeners().stream().map(ListenerDescriptor::of).toList() : null;
 	}
 
 	private @Nullable List<RelatedQueueDescriptor> related() {
@@ -136,6 +142,8 @@ public class SelectorWakeQueueEndpoint {
 	 * @param overflowPolicy what {@code execute} does when the queue is full or closed
 	 * @param eventRouting {@code true}, or a sentence saying why events are not routed
 	 * @param events events delivered each way, or {@code null} when events are not routed by this starter
+	 * @param listeners every listener of the context, where it runs and why, or {@code null} when events are not
+	 * routed by this starter
 	 * @param reactorThread the reactor thread's {@code name} and {@code state}, or {@code null} before start
 	 * @param reactorHandOffs reactor threads started while the previous one stayed with a stuck listener
 	 * @param lanes the listeners' lanes, by name
@@ -147,7 +155,7 @@ public class SelectorWakeQueueEndpoint {
 			long failed, long wakeups, long reactorRestarts, long selectorRebuilds, long tasksLost,
 			String oldestTaskAge, String currentTaskRunningFor,
 			String overflowPolicy, Object eventRouting, @Nullable EventCounts events,
-			@Nullable Map<String, Object> reactorThread, long reactorHandOffs, List<LaneDescriptor> lanes,
+			@Nullable List<ListenerDescriptor> listeners, @Nullable Map<String, Object> reactorThread, long reactorHandOffs, List<LaneDescriptor> lanes,
 			@Nullable List<RelatedQueueDescriptor> relatedQueues, String health) implements OperationResponseBody {
 	}
 
@@ -175,6 +183,24 @@ public class SelectorWakeQueueEndpoint {
 			return new RelatedQueueDescriptor(related.kind(), related.name(), stats.running(), stats.size(),
 					stats.capacity(), stats.enqueued(), stats.dispatched(), stats.failed(), stats.wakeups(),
 					stats.reactorRestarts(), related.details());
+		}
+
+	}
+
+	/**
+	 * One listener of the context: where it runs, and why when not on the queue.
+	 *
+	 * @param listener its name: {@code Bean.method(Event)} for an {@code @EventListener} method (its lane's name), the
+	 * class name for an {@code ApplicationListener}
+	 * @param bean its bean's name, or {@code null} if it is not a bean (or not known without creating it)
+	 * @param thread {@code queue} or {@code publisher}
+	 * @param reason why it runs on the publisher's thread ({@code @PublisherThread}, transactional, a thread-bound
+	 * scope, ...), or {@code null} for a plain listener on the queue
+	 */
+	public record ListenerDescriptor(String listener, @Nullable String bean, String thread, @Nullable String reason) {
+
+		static ListenerDescriptor of(RoutedListener listener) {
+			return new ListenerDescriptor(listener.listener(), listener.bean(), listener.thread(), listener.reason());
 		}
 
 	}

@@ -137,16 +137,4 @@ final class EventDelivery implements FanOut {
 		return "event " + event.getClass().getName();
 	}
 
-	/**
-	 * Thrown by a delivery in which at least one listener failed: its cause is the first failure, the others
-	 * are suppressed.
-	 */
-	static final class ListenerFailedException extends RuntimeException {
-
-		ListenerFailedException(ApplicationListener<?> listener, ApplicationEvent event, Throwable cause) {
-			super("Listener " + listener + " failed on " + describe(event), cause);
-		}
-
-	}
-
 }

@@ -15,7 +15,6 @@ import io.github.selectorwakequeue.Lane;
 import io.github.selectorwakequeue.LanePart;
 import io.github.selectorwakequeue.SelectorWakeQueue;
 import io.github.selectorwakequeue.spring.event.EventContextPropagation.Scope;
-import io.github.selectorwakequeue.spring.event.EventDelivery.ListenerFailedException;
 import io.github.selectorwakequeue.spring.event.PublisherThreadListeners.Reasons;
 import org.jspecify.annotations.Nullable;
 import org.slf4j.Logger;
@@ -468,7 +467,7 @@ public final class EventRouter {
 				}
 				catch (Throwable ex) {
 					if (failure == null) {
-						failure = new ListenerFailedException(listeners[i], event, ex);
+						failure = new ListenerFailedException(nameOf(listeners[i], lanes[i]), event, ex);
 					}
 					else {
 						failure.addSuppressed(ex);
@@ -498,13 +497,18 @@ public final class EventRouter {
 			invokeReporting(listener, event, lane, resolved);
 		}
 		catch (Throwable ex) {
-			throw new ListenerFailedException(listener, event, ex);
+			throw new ListenerFailedException(nameOf(listener, lane), event, ex);
 		}
 		finally {
 			if (scope != null) {
 				scope.close();
 			}
 		}
+	}
+
+	/** The listener's name as its lane has it (with a {@code #2} suffix for a second listener of the same name). */
+	private static String nameOf(ApplicationListener<?> listener, @Nullable Lane lane) {
+		return (lane != null) ? lane.name() : ListenerLanes.nameOf(listener);
 	}
 
 	private void invokeReporting(ApplicationListener<?> listener, ApplicationEvent event, Lane lane,

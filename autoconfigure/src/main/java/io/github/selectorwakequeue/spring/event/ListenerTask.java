@@ -1,5 +1,6 @@
 package io.github.selectorwakequeue.spring.event;
 
+import java.lang.reflect.Method;
 import java.util.Objects;
 
 import io.github.selectorwakequeue.FanOut;
@@ -77,9 +78,12 @@ public final class ListenerTask implements FanOut {
 		}
 	}
 
+	/** Names the listener as its lane does ({@code Bean.method(Event)}), never the work's arguments. */
 	@Override
 	public String toString() {
-		return "task of listener " + this.lane;
+		String name = (this.queueLane != null) ? this.queueLane.name()
+				: (this.lane instanceof Method method) ? ListenerLanes.nameOf(method) : String.valueOf(this.lane);
+		return "task of listener '" + name + "'";
 	}
 
 }

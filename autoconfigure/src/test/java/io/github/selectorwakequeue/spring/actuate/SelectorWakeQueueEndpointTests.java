@@ -1,12 +1,15 @@
 package io.github.selectorwakequeue.spring.actuate;
 
 import java.time.Duration;
+import java.util.List;
 import java.util.Map;
 
 import io.github.selectorwakequeue.OverflowPolicy;
 import io.github.selectorwakequeue.SelectorWakeQueue;
 import io.github.selectorwakequeue.spring.event.EventRoutingStatus;
+import io.github.selectorwakequeue.spring.event.RoutedListener;
 import com.fasterxml.jackson.annotation.JsonInclude;
+import org.assertj.core.api.InstanceOfAssertFactories;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import tools.jackson.core.type.TypeReference;
@@ -51,6 +54,21 @@ class SelectorWakeQueueEndpointTests {
 			.containsEntry("eventRouting", SelectorWakeQueueEndpoint.ROUTING_NOT_CONFIGURED)
 			.containsEntry("health", "UNKNOWN");
 		assertThat(body.toString()).doesNotContain(SecretTask.MARKER);
+	}
+
+	@Test
+	void listsEveryListenerWithTheThreadItRunsOnAndWhy() {
+		this.queue = SelectorWakeQueue.builder().build();
+		EventRoutingStatus routing = new EventRoutingStatus("starting");
+		routing.activate();
+		routing.describeListenersWith(() -> List.of(new RoutedListener("Mailer.on(OrderPlaced)", "mailer", RoutedListener.QUEUE, null),
+				new RoutedListener("Audit.on(OrderPlaced)", "audit", RoutedListener.PUBLISHER, "@PublisherThread")));
+		Map<String, Object> body = json(new SelectorWakeQueueEndpoint(this.queue, THRESHOLD, routing).describe());
+		assertThat(body).extractingByKey("listeners")
+			.asInstanceOf(InstanceOfAssertFactories.list(Map.class))
+			.containsExactly(Map.of("listener", "Mailer.on(OrderPlaced)", "bean", "mailer", "thread", "queue"),
+					Map.of("listener", "Audit.on(OrderPlaced)", "bean", "audit", "thread", "publisher", "reason",
+							"@PublisherThread"));
 	}
 
 	@Test
