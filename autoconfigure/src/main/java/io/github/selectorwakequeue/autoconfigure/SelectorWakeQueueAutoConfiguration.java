@@ -32,13 +32,16 @@ import org.springframework.util.ErrorHandler;
  * as soon as the queue exists and drains after the web server at shutdown, and of the
  * {@code applicationEventMulticaster} that delivers application events on that reactor. Ordered after Spring
  * Modulith's event publication registry, whose multicaster takes precedence (and is composed with by
- * {@link SelectorWakeQueueModulithAutoConfiguration}).
+ * {@link SelectorWakeQueueModulithAutoConfiguration}), and after Spring Boot's task execution: the queue is an
+ * {@code Executor}, and Boot's {@code applicationTaskExecutor} (the {@code @Async} executor, with the application's
+ * {@code TaskDecorator}s) backs off when it finds one defined before it.
  *
  * <p>In a context hierarchy a child context reuses the queue of its parent (one reactor per application) and
  * routes its own events through it with its own multicaster and routing status; only the context that defined
  * the queue bean closes it.
  */
-@AutoConfiguration(afterName = "org.springframework.modulith.events.config.EventPublicationAutoConfiguration")
+@AutoConfiguration(afterName = { "org.springframework.modulith.events.config.EventPublicationAutoConfiguration",
+		"org.springframework.boot.autoconfigure.task.TaskExecutionAutoConfiguration" })
 @ConditionalOnQueueEnabled
 @EnableConfigurationProperties(SelectorWakeQueueProperties.class)
 public final class SelectorWakeQueueAutoConfiguration {
