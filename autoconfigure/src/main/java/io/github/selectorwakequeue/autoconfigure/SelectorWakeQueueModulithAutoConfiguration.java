@@ -18,8 +18,10 @@ import org.springframework.boot.autoconfigure.condition.ConditionalOnBooleanProp
 import org.springframework.boot.autoconfigure.condition.ConditionalOnClass;
 import org.springframework.context.annotation.Bean;
 import org.springframework.core.env.Environment;
+import org.springframework.core.task.TaskDecorator;
 import org.springframework.modulith.events.core.EventPublicationRegistry;
 import org.springframework.modulith.events.support.PersistentApplicationEventMulticaster;
+import org.springframework.scheduling.annotation.AsyncConfigurer;
 import org.springframework.util.ErrorHandler;
 
 /**
@@ -55,9 +57,11 @@ public final class SelectorWakeQueueModulithAutoConfiguration {
 	@Bean
 	static ModuleListenerDispatcher selectorWakeQueueModuleListenerDispatcher(ObjectProvider<SelectorWakeQueue> queue,
 			ObjectProvider<SelectorWakeQueueProperties> properties, ObjectProvider<EventRoutingStatus> status,
-			ObjectProvider<ErrorHandler> errorHandler, ObjectProvider<EventDeliveryObserver> observer) {
+			ObjectProvider<ErrorHandler> errorHandler, ObjectProvider<EventDeliveryObserver> observer,
+			ObjectProvider<TaskDecorator> taskDecorators, ObjectProvider<AsyncConfigurer> asyncConfigurers) {
 		return new ModuleListenerDispatcher(queue,
-				() -> SelectorWakeQueueAutoConfiguration.eventRoutingSettings(properties), status, errorHandler, observer);
+				() -> SelectorWakeQueueAutoConfiguration.eventRoutingSettings(properties), status, errorHandler, observer,
+				taskDecorators, asyncConfigurers);
 	}
 
 	/**

@@ -142,8 +142,12 @@ public final class EventRouter {
 		List<ApplicationListener<?>> onPublisher = new ArrayList<>();
 		for (ApplicationListener<?> listener : listeners) {
 			Object identity = registered.identityOf(listener, this.beanFactory);
-			if (reasonFor(listener, identity, registered, resolved) != null) {
+			String reason = reasonFor(listener, identity, registered, resolved);
+			if (reason != null) {
 				onPublisher.add(listener);
+				if (reason.equals(Reasons.TEST_RECORDER)) {
+					TestRecorderPropagation.register(listener);
+				}
 			}
 			else {
 				onReactor.add(listener);
@@ -596,7 +600,8 @@ public final class EventRouter {
 				(target != null) ? this.observer.getIfUnique() : null,
 				new SynchronousEvents(routing.synchronousTypes(), loader),
 				new PublisherThreadListeners(routing.publisherThreadListeners(), factory, methodBeans),
-				EventContextPropagation.create(routing.propagateContext(), loader));
+				TestRecorderPropagation.decorate(EventContextPropagation.create(routing.propagateContext(), loader),
+						loader));
 	}
 
 	/**

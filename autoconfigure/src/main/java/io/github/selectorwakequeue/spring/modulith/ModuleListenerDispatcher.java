@@ -2,6 +2,8 @@ package io.github.selectorwakequeue.spring.modulith;
 
 import java.lang.reflect.Method;
 import java.util.Objects;
+import java.util.List;
+import java.util.Objects;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
 import java.util.concurrent.Future;
@@ -15,14 +17,19 @@ import io.github.selectorwakequeue.spring.event.EventRoutingStatus;
 import io.github.selectorwakequeue.spring.event.ListenerTask;
 import io.github.selectorwakequeue.spring.modulith.CommitSequencer.Ticket;
 import org.aopalliance.intercept.MethodInvocation;
+import org.jspecify.annotations.Nullable;
 
+import org.springframework.aop.interceptor.AsyncUncaughtExceptionHandler;
+import org.springframework.aop.interceptor.SimpleAsyncUncaughtExceptionHandler;
 import org.springframework.beans.factory.ObjectProvider;
 import org.springframework.context.ApplicationEvent;
 import org.springframework.context.ApplicationListener;
+import org.springframework.core.task.TaskDecorator;
+import org.springframework.core.task.support.CompositeTaskDecorator;
+import org.springframework.scheduling.annotation.AsyncConfigurer;
 import org.springframework.transaction.support.TransactionSynchronization;
 import org.springframework.transaction.support.TransactionSynchronizationManager;
 import org.springframework.util.ErrorHandler;
-import org.springframework.util.ReflectionUtils;
 
 /**
  * Runs the invocations of Spring Modulith module listeners ({@code @ApplicationModuleListener}: asynchronous
@@ -40,8 +47,13 @@ import org.springframework.util.ReflectionUtils;
  *
  * <p>Never blocks the caller. The invocation then runs on the reactor with everything that sits behind Spring's
  * {@code @Async} interceptor, notably Modulith's {@code CompletionRegisteringAdvisor}: the publication is marked
- * completed there, after the listener returned. A failure is reported like a failing listener on the reactor;
- * Modulith leaves the publication incomplete. Thread-safe.
+ * completed there, after the listener returned.
+ *
+ * <p>The application's {@code @Async} configuration applies as it did on Spring's executor: its {@link TaskDecorator}
+ * beans (one, or all of them in order, as Spring Boot applies them to its task executor) wrap each invocation, on
+ * the thread that hands it over; a failure of a {@code void} listener goes to the {@link AsyncUncaughtExceptionHandler}
+ * of the application's {@link AsyncConfigurer} (Spring's default logs it), a listener returning a future fails
+ * that future; Modulith leaves the publication incomplete either way. Thread-safe.
  */
 public final class ModuleListenerDispatcher {
 
@@ -54,19 +66,32 @@ public final class ModuleListenerDispatcher {
 
 	private volatile boolean active;
 
+	private final ObjectProvider<TaskDecorator> taskDecorators;
+
+	private final ObjectProvider<AsyncConfigurer> asyncConfigurers;
+
+	/** The application's {@code @Async} configuration, resolved at the first invocation. */
+	private volatile @Nullable AsyncSettings async;
+
 	/**
 	 * Creates a dispatcher. Nothing is resolved until the first invocation.
 	 * @param queue the queue to run on; without a unique one, invocations run on the calling thread
 	 * @param settings routing settings (whether to carry the caller's context), read once
 	 * @param status the routing status, resolved as for events
-	 * @param errorHandler the user's {@link ErrorHandler}, if any: it hears about failing invocations
+	 * @param errorHandler the user's {@link ErrorHandler}, if any: it hears about what the
+	 * {@link AsyncUncaughtExceptionHandler} itself throws
 	 * @param observer wraps each invocation run in a listener's lane, if there is a unique one
+	 * @param taskDecorators the application's task decorators, applied to each invocation as to Spring's executor
+	 * @param asyncConfigurers the application's {@link AsyncConfigurer}, if any, for its exception handler
 	 */
 	public ModuleListenerDispatcher(ObjectProvider<SelectorWakeQueue> queue, Supplier<EventRoutingSettings> settings,
 			ObjectProvider<EventRoutingStatus> status, ObjectProvider<ErrorHandler> errorHandler,
-			ObjectProvider<EventDeliveryObserver> observer) {
+			ObjectProvider<EventDeliveryObserver> observer, ObjectProvider<TaskDecorator> taskDecorators,
+			ObjectProvider<AsyncConfigurer> asyncConfigurers) {
 		this.router = new EventRouter(queue, settings, status, errorHandler, observer, ModuleListenerDispatcher::invoke);
 		this.sequencer = new CommitSequencer((task) -> this.router.submit((ListenerTask) task));
+		this.taskDecorators = Objects.requireNonNull(taskDecorators, "taskDecorators");
+		this.asyncConfigurers = Objects.requireNonNull(asyncConfigurers, "asyncConfigurers");
 	}
 
 	/**
@@ -112,7 +137,11 @@ public final class ModuleListenerDispatcher {
 	Object dispatch(MethodInvocation invocation) {
 		Method method = invocation.getMethod();
 		CompletableFuture<Object> result = returnsFuture(method) ? new CompletableFuture<>() : null;
-		Runnable action = () -> proceed(invocation, result);
+		AsyncSettings settings = asyncSettings();
+		Runnable action = () -> proceed(invocation, result, settings.exceptionHandler());
+		if (settings.decorator() != null) {
+			action = settings.decorator().decorate(action);
+		}
 		ListenerTask task = this.router.prepare(method, action);
 		Ticket ticket = this.current.get();
 		if (ticket != null) {
@@ -158,7 +187,23 @@ public final class ModuleListenerDispatcher {
 		return Future.class.isAssignableFrom(method.getReturnType());
 	}
 
-	private static void proceed(MethodInvocation invocation, CompletableFuture<Object> result) {
+	private AsyncSettings asyncSettings() {
+		AsyncSettings settings = this.async;
+		if (settings == null) {
+			List<TaskDecorator> decorators = this.taskDecorators.orderedStream().toList();
+			TaskDecorator decorator = (decorators.size() == 1) ? decorators.get(0)
+					: decorators.isEmpty() ? null : new CompositeTaskDecorator(decorators);
+			AsyncConfigurer configurer = this.asyncConfigurers.getIfUnique();
+			AsyncUncaughtExceptionHandler handler = (configurer != null) ? configurer.getAsyncUncaughtExceptionHandler()
+					: null;
+			settings = new AsyncSettings(decorator, (handler != null) ? handler : new SimpleAsyncUncaughtExceptionHandler());
+			this.async = settings;
+		}
+		return settings;
+	}
+
+	private static void proceed(MethodInvocation invocation, CompletableFuture<Object> result,
+			AsyncUncaughtExceptionHandler exceptionHandler) {
 		Object value;
 		try {
 			value = invocation.proceed();
@@ -168,7 +213,8 @@ public final class ModuleListenerDispatcher {
 				result.completeExceptionally(ex);
 				return;
 			}
-			ReflectionUtils.rethrowRuntimeException(ex);
+			// As Spring's @Async interceptor does with a void method's failure.
+			exceptionHandler.handleUncaughtException(ex, invocation.getMethod(), invocation.getArguments());
 			return;
 		}
 		if (result != null) {
@@ -203,6 +249,10 @@ public final class ModuleListenerDispatcher {
 		else {
 			result.complete(value);
 		}
+	}
+
+	/** How the application configured {@code @Async}: what the queue applies to module listeners in its place. */
+	private record AsyncSettings(@Nullable TaskDecorator decorator, AsyncUncaughtExceptionHandler exceptionHandler) {
 	}
 
 	/** Used by the router only for events, which this dispatcher never multicasts. */

@@ -1,6 +1,8 @@
 package io.github.selectorwakequeue.spring.modulith;
 
 import java.util.Objects;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.function.Predicate;
 import java.util.function.Supplier;
 
@@ -8,8 +10,10 @@ import io.github.selectorwakequeue.SelectorWakeQueue;
 import io.github.selectorwakequeue.spring.event.SelectorWakeQueueEventMulticaster;
 
 import org.springframework.beans.factory.BeanFactory;
+import org.springframework.beans.factory.config.ConfigurableBeanFactory;
 import org.springframework.context.ApplicationEvent;
 import org.springframework.context.ApplicationListener;
+import org.springframework.context.event.ApplicationListenerMethodAdapter;
 import org.springframework.core.ResolvableType;
 import org.springframework.core.env.Environment;
 import org.springframework.modulith.events.core.EventPublicationRegistry;
@@ -42,7 +46,21 @@ public final class ModulithEventMulticaster extends PersistentApplicationEventMu
 
 	private final ModuleListenerDispatcher moduleListeners;
 
-	private BeanFactory beanFactory;
+	private ConfigurableBeanFactory beanFactory;
+
+	/** Listener beans handed to the routed part, to move to Modulith's part if their instance is transactional. */
+	private final Set<String> routedBeans = ConcurrentHashMap.newKeySet();
+
+	/**
+	 * Transactional listener instances whose bean (if they are one) may still be registered with the routed part:
+	 * Spring registers a listener bean's name before it creates the bean, whose declared type may not say that it is
+	 * transactional ({@code ApplicationListener<PayloadApplicationEvent<X>>} made by
+	 * {@code TransactionalApplicationListener.forPayload}), and hands over the instance before the bean is
+	 * registered as a singleton.
+	 */
+	private final Set<ApplicationListener<?>> unplaced = ConcurrentHashMap.newKeySet();
+
+	private volatile boolean placing;
 
 	/**
 	 * Creates the multicaster with the collaborators Modulith gives its own.
@@ -69,7 +87,7 @@ public final class ModulithEventMulticaster extends PersistentApplicationEventMu
 	public void setBeanFactory(BeanFactory beanFactory) {
 		super.setBeanFactory(beanFactory);
 		this.others.setBeanFactory(beanFactory);
-		this.beanFactory = beanFactory;
+		this.beanFactory = (ConfigurableBeanFactory) beanFactory;
 	}
 
 	@Override
@@ -80,6 +98,9 @@ public final class ModulithEventMulticaster extends PersistentApplicationEventMu
 	@Override
 	public void multicastEvent(ApplicationEvent event, ResolvableType eventType) {
 		ResolvableType type = (eventType != null) ? eventType : ResolvableType.forInstance(event);
+		if (this.placing) {
+			placeTransactionalBeans();
+		}
 		this.moduleListeners.joinTransaction();
 		super.multicastEvent(event, type);
 		this.others.multicastEvent(event, type);
@@ -91,6 +112,10 @@ public final class ModulithEventMulticaster extends PersistentApplicationEventMu
 	public void addApplicationListener(ApplicationListener<?> listener) {
 		if (listener instanceof TransactionalApplicationListener<?>) {
 			super.addApplicationListener(listener);
+			if (!(listener instanceof ApplicationListenerMethodAdapter) && !this.routedBeans.isEmpty()) {
+				this.unplaced.add(listener);
+				this.placing = true;
+			}
 		}
 		else {
 			this.others.addApplicationListener(listener);
@@ -103,20 +128,52 @@ public final class ModulithEventMulticaster extends PersistentApplicationEventMu
 			super.addApplicationListenerBean(listenerBeanName);
 		}
 		else {
+			this.routedBeans.add(listenerBeanName);
 			this.others.addApplicationListenerBean(listenerBeanName);
 		}
+	}
+
+	/**
+	 * Moves the name of each transactional listener bean from the routed part to Modulith's, where its instance
+	 * is, before the next event: registered once, with Spring's de-duplication and its filtering by the bean
+	 * definition's generic type, exactly as with Modulith alone. An instance whose bean is not (yet) a registered
+	 * singleton stays pending while a routed listener bean is being created; any other (a listener added by hand) is
+	 * no bean's.
+	 */
+	private synchronized void placeTransactionalBeans() {
+		if (!this.placing) {
+			return;
+		}
+		boolean creating = false;
+		for (String beanName : this.routedBeans) {
+			if (this.beanFactory.containsSingleton(beanName)
+					&& this.unplaced.remove(this.beanFactory.getSingleton(beanName))) {
+				this.routedBeans.remove(beanName);
+				this.others.removeApplicationListenerBean(beanName);
+				super.addApplicationListenerBean(beanName);
+			}
+			else if (this.beanFactory.isCurrentlyInCreation(beanName)) {
+				creating = true;
+			}
+		}
+		if (!creating) {
+			this.unplaced.clear();
+		}
+		this.placing = !this.unplaced.isEmpty();
 	}
 
 	@Override
 	public void removeApplicationListener(ApplicationListener<?> listener) {
 		super.removeApplicationListener(listener);
 		this.others.removeApplicationListener(listener);
+		this.unplaced.remove(listener);
 	}
 
 	@Override
 	public void removeApplicationListenerBean(String listenerBeanName) {
 		super.removeApplicationListenerBean(listenerBeanName);
 		this.others.removeApplicationListenerBean(listenerBeanName);
+		this.routedBeans.remove(listenerBeanName);
 	}
 
 	@Override
@@ -129,12 +186,15 @@ public final class ModulithEventMulticaster extends PersistentApplicationEventMu
 	public void removeApplicationListenerBeans(Predicate<String> predicate) {
 		super.removeApplicationListenerBeans(predicate);
 		this.others.removeApplicationListenerBeans(predicate);
+		this.routedBeans.removeIf(predicate);
 	}
 
 	@Override
 	public void removeAllListeners() {
 		super.removeAllListeners();
 		this.others.removeAllListeners();
+		this.routedBeans.clear();
+		this.unplaced.clear();
 	}
 
 	private boolean isTransactionalBean(String beanName) {

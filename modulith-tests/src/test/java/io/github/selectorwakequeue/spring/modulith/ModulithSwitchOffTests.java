@@ -80,7 +80,10 @@ class ModulithSwitchOffTests {
 			await().atMost(BOUND).until(() -> this.recorder.committed.contains(sequence));
 			assertThat(this.recorder.committedThreads).isNotEmpty()
 				.noneMatch((name) -> name.equals(this.queue.name()) || name.equals(Thread.currentThread().getName()));
-			await().atMost(BOUND).until(() -> this.registry.findIncompletePublications().isEmpty());
+			// Its own publication: tests sharing this context leave failed ones incomplete on purpose.
+			await().atMost(BOUND).until(() -> this.registry.findIncompletePublications()
+				.stream()
+				.noneMatch((publication) -> publication.getEvent().equals(new Committed(sequence))));
 		});
 	}
 

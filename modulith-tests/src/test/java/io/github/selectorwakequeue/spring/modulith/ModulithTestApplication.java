@@ -12,12 +12,20 @@ import io.github.selectorwakequeue.SelectorWakeQueue;
 import org.springframework.beans.factory.annotation.Value;
 import org.springframework.boot.SpringBootConfiguration;
 import org.springframework.boot.autoconfigure.EnableAutoConfiguration;
+import org.springframework.context.ApplicationListener;
+import org.springframework.context.PayloadApplicationEvent;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.event.ContextRefreshedEvent;
 import org.springframework.context.event.EventListener;
 import org.springframework.jdbc.core.JdbcTemplate;
 import org.springframework.modulith.events.ApplicationModuleListener;
+import org.springframework.core.task.TaskDecorator;
+import org.springframework.aop.interceptor.AsyncUncaughtExceptionHandler;
 import org.springframework.scheduling.annotation.Async;
+import org.springframework.scheduling.annotation.AsyncConfigurer;
+import org.springframework.transaction.event.TransactionPhase;
+import org.springframework.transaction.event.TransactionalApplicationListener;
+import org.springframework.transaction.event.TransactionalApplicationListenerAdapter;
 import org.springframework.transaction.event.TransactionalEventListener;
 import org.springframework.transaction.support.TransactionTemplate;
 
@@ -36,9 +44,57 @@ class ModulithTestApplication {
 	}
 
 	@Bean
-	Listeners listeners(Recorder recorder, @Value("${test.flaky.failures:1}") int flakyFailures) {
-		return new Listeners(recorder, flakyFailures);
+	Listeners listeners(Recorder recorder, @Value("${test.flaky.failures:1}") int flakyFailures,
+			org.springframework.context.ApplicationEventPublisher publisher) {
+		return new Listeners(recorder, flakyFailures, publisher);
 	}
+
+	/**
+	 * A transactional listener bean declared as a plain {@code ApplicationListener} of one payload type, as
+	 * {@link TransactionalApplicationListener#forPayload} makes it.
+	 */
+	@Bean
+	ApplicationListener<PayloadApplicationEvent<Settled>> settledListener(Recorder recorder) {
+		TransactionalApplicationListener<PayloadApplicationEvent<Settled>> listener = TransactionalApplicationListener
+			.forPayload(TransactionPhase.AFTER_COMMIT, (Settled settled) -> recorder.settled.add(settled.id()));
+		// Modulith records a publication by listener id, which forPayload leaves empty.
+		((TransactionalApplicationListenerAdapter<?>) listener).setListenerId("settledListener");
+		return listener;
+	}
+
+	/** Carries {@link #CARRIED} from the thread that hands a task to an executor to the thread that runs it. */
+	@Bean
+	TaskDecorator carryingTaskDecorator() {
+		return (task) -> {
+			String value = CARRIED.get();
+			return () -> {
+				CARRIED.set(value);
+				try {
+					task.run();
+				}
+				finally {
+					CARRIED.remove();
+				}
+			};
+		};
+	}
+
+	/** The application's handler of failing {@code @Async} methods. */
+	@Bean
+	AsyncConfigurer recordingAsyncConfigurer(Recorder recorder) {
+		return new AsyncConfigurer() {
+
+			@Override
+			public AsyncUncaughtExceptionHandler getAsyncUncaughtExceptionHandler() {
+				return (failure, method, parameters) -> recorder.asyncFailures
+					.add(method.getName() + ": " + failure.getMessage());
+			}
+
+		};
+	}
+
+	/** A thread-local the {@link #carryingTaskDecorator() task decorator} carries. */
+	static final ThreadLocal<String> CARRIED = new ThreadLocal<>();
 
 	@Bean
 	Commits commits(TransactionTemplate transactions, JdbcTemplate jdbc,
@@ -60,6 +116,34 @@ class ModulithTestApplication {
 
 	/** Heard by a plain after-commit {@code @TransactionalEventListener} (no {@code @Async}). */
 	record Audited(String id) {
+	}
+
+	/** Its module listener publishes {@link Relayed}. */
+	record Relay(String id) {
+	}
+
+	/** Published by a module listener, on the queue. */
+	record Relayed(String id) {
+	}
+
+	/** Its plain listener publishes {@link Echoed}. */
+	record Echo(String id) {
+	}
+
+	/** Published by a plain listener, on the queue. */
+	record Echoed(String id) {
+	}
+
+	/** Heard by the {@code forPayload} transactional listener bean. */
+	record Settled(String id) {
+	}
+
+	/** Its module listener records the value of {@link #CARRIED} it runs with. */
+	record Decorated(String id) {
+	}
+
+	/** Its module listener fails. */
+	record Broken(String id) {
 	}
 
 	/** Runs transactions that take their commit order from the counter row and publish it. */
@@ -134,6 +218,12 @@ class ModulithTestApplication {
 
 		volatile Thread backgroundOn;
 
+		final List<String> settled = new CopyOnWriteArrayList<>();
+
+		final List<String> carried = new CopyOnWriteArrayList<>();
+
+		final List<String> asyncFailures = new CopyOnWriteArrayList<>();
+
 		Recorder(SelectorWakeQueue queue) {
 			this.queue = queue;
 		}
@@ -147,9 +237,32 @@ class ModulithTestApplication {
 
 		private final int flakyFailures;
 
-		Listeners(Recorder recorder, int flakyFailures) {
+		private final org.springframework.context.ApplicationEventPublisher publisher;
+
+		Listeners(Recorder recorder, int flakyFailures, org.springframework.context.ApplicationEventPublisher publisher) {
 			this.recorder = recorder;
 			this.flakyFailures = flakyFailures;
+			this.publisher = publisher;
+		}
+
+		@ApplicationModuleListener
+		public void onRelay(Relay relay) {
+			this.publisher.publishEvent(new Relayed(relay.id()));
+		}
+
+		@EventListener
+		public void onEcho(Echo echo) {
+			this.publisher.publishEvent(new Echoed(echo.id()));
+		}
+
+		@ApplicationModuleListener
+		public void onDecorated(Decorated decorated) {
+			this.recorder.carried.add(decorated.id() + "=" + CARRIED.get());
+		}
+
+		@ApplicationModuleListener
+		public void onBroken(Broken broken) {
+			throw new IllegalStateException("broken " + broken.id());
 		}
 
 		@EventListener
