@@ -2,6 +2,8 @@ package io.github.selectorwakequeue.spring.event;
 
 import org.jspecify.annotations.Nullable;
 
+import org.springframework.context.ApplicationListener;
+
 /**
  * Where one listener of a context runs, and why, as far as can be known without creating a listener bean: the
  * entries of {@code /actuator/wakequeue}'s {@code listeners} and of the start-up line. Immutable.
@@ -26,6 +28,15 @@ public record RoutedListener(String listener, @Nullable String bean, String thre
 	 */
 	public boolean onQueue() {
 		return QUEUE.equals(this.thread);
+	}
+
+	/**
+	 * @param listener a listener
+	 * @return its name as the routing gives it: {@code Bean.method(Event)} from an {@code @EventListener}'s listener
+	 * id, the class name otherwise
+	 */
+	public static String nameOf(ApplicationListener<?> listener) {
+		return ListenerLanes.nameOf(listener);
 	}
 
 }

@@ -1,5 +1,7 @@
 package io.github.selectorwakequeue.spring.modulith;
 
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Objects;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
@@ -7,10 +9,13 @@ import java.util.function.Predicate;
 import java.util.function.Supplier;
 
 import io.github.selectorwakequeue.SelectorWakeQueue;
+import io.github.selectorwakequeue.spring.event.RoutedListener;
 import io.github.selectorwakequeue.spring.event.SelectorWakeQueueEventMulticaster;
 
 import org.springframework.beans.factory.BeanFactory;
 import org.springframework.beans.factory.config.ConfigurableBeanFactory;
+import org.springframework.context.ApplicationContext;
+import org.springframework.context.ApplicationContextAware;
 import org.springframework.context.ApplicationEvent;
 import org.springframework.context.ApplicationListener;
 import org.springframework.context.event.ApplicationListenerMethodAdapter;
@@ -40,7 +45,8 @@ import org.springframework.transaction.event.TransactionalApplicationListener;
  * {@code @Order}; they only register with the transaction there, unless no transaction is active and they fall back
  * to running at once. Thread-safe; {@link #multicastEvent} never blocks.
  */
-public final class ModulithEventMulticaster extends PersistentApplicationEventMulticaster {
+public final class ModulithEventMulticaster extends PersistentApplicationEventMulticaster
+		implements ApplicationContextAware {
 
 	private final SelectorWakeQueueEventMulticaster others;
 
@@ -62,6 +68,11 @@ public final class ModulithEventMulticaster extends PersistentApplicationEventMu
 
 	private volatile boolean placing;
 
+	/** The transactional listener instances this part keeps, for their description. */
+	private final Set<ApplicationListener<?>> transactional = ConcurrentHashMap.newKeySet();
+
+	private final ModuleListenerMethods moduleListenerMethods = new ModuleListenerMethods();
+
 	/**
 	 * Creates the multicaster with the collaborators Modulith gives its own.
 	 * @param registry Modulith's event publication registry, looked up when first needed
@@ -74,6 +85,25 @@ public final class ModulithEventMulticaster extends PersistentApplicationEventMu
 		super(registry, environment);
 		this.others = Objects.requireNonNull(others, "others");
 		this.moduleListeners = Objects.requireNonNull(moduleListeners, "moduleListeners");
+		this.others.describeAlso(this::describeTransactionalListeners);
+	}
+
+	/**
+	 * The transactional listeners this part keeps, for the start-up line and the endpoint: module listeners run on
+	 * the queue after commit, the others on the publisher's thread (they register with its transaction).
+	 */
+	private List<RoutedListener> describeTransactionalListeners() {
+		List<RoutedListener> described = new ArrayList<>();
+		for (ApplicationListener<?> listener : this.transactional) {
+			boolean moduleListener = listener instanceof ApplicationListenerMethodAdapter adapter
+					&& this.moduleListenerMethods.isModuleListener(adapter.getTargetMethod(), null);
+			described.add(moduleListener
+					? new RoutedListener(RoutedListener.nameOf(listener), null, RoutedListener.QUEUE,
+							"module listener: after commit, in commit order")
+					: new RoutedListener(RoutedListener.nameOf(listener), null, RoutedListener.PUBLISHER,
+							"transactional (registers with the publisher's transaction)"));
+		}
+		return described;
 	}
 
 	@Override
@@ -81,6 +111,11 @@ public final class ModulithEventMulticaster extends PersistentApplicationEventMu
 		super.setBeanClassLoader(classLoader);
 		this.others.setBeanClassLoader(classLoader);
 		this.moduleListeners.setClassLoader(classLoader);
+	}
+
+	@Override
+	public void setApplicationContext(ApplicationContext applicationContext) {
+		this.others.setApplicationContext(applicationContext);
 	}
 
 	@Override
@@ -112,6 +147,7 @@ public final class ModulithEventMulticaster extends PersistentApplicationEventMu
 	public void addApplicationListener(ApplicationListener<?> listener) {
 		if (listener instanceof TransactionalApplicationListener<?>) {
 			super.addApplicationListener(listener);
+			this.transactional.add(listener);
 			if (!(listener instanceof ApplicationListenerMethodAdapter) && !this.routedBeans.isEmpty()) {
 				this.unplaced.add(listener);
 				this.placing = true;
@@ -167,6 +203,7 @@ public final class ModulithEventMulticaster extends PersistentApplicationEventMu
 		super.removeApplicationListener(listener);
 		this.others.removeApplicationListener(listener);
 		this.unplaced.remove(listener);
+		this.transactional.remove(listener);
 	}
 
 	@Override
@@ -180,6 +217,7 @@ public final class ModulithEventMulticaster extends PersistentApplicationEventMu
 	public void removeApplicationListeners(Predicate<ApplicationListener<?>> predicate) {
 		super.removeApplicationListeners(predicate);
 		this.others.removeApplicationListeners(predicate);
+		this.transactional.removeIf(predicate);
 	}
 
 	@Override
@@ -195,6 +233,7 @@ public final class ModulithEventMulticaster extends PersistentApplicationEventMu
 		this.others.removeAllListeners();
 		this.routedBeans.clear();
 		this.unplaced.clear();
+		this.transactional.clear();
 	}
 
 	private boolean isTransactionalBean(String beanName) {

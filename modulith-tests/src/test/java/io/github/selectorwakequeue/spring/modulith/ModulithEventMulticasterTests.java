@@ -12,6 +12,7 @@ import java.util.stream.LongStream;
 
 import io.github.selectorwakequeue.SelectorWakeQueue;
 import io.github.selectorwakequeue.spring.event.EventRoutingStatus;
+import io.github.selectorwakequeue.spring.event.RoutedListener;
 import io.github.selectorwakequeue.spring.modulith.ModulithTestApplication.Audited;
 import io.github.selectorwakequeue.spring.modulith.ModulithTestApplication.Commits;
 import io.github.selectorwakequeue.spring.modulith.ModulithTestApplication.Committed;
@@ -88,6 +89,16 @@ class ModulithEventMulticasterTests {
 		assertThat(this.recorder.refreshedOn).as("framework events stay on the publisher's thread")
 			.isNotNull()
 			.matches((thread) -> !thread.getName().equals(this.queue.name()));
+	}
+
+	@Test
+	void theListenersAreDescribedWithWhereTheyRun() {
+		assertThat(this.status.listeners()).contains(
+				new RoutedListener("Listeners.onCommitted(Committed)", null, RoutedListener.QUEUE,
+						"module listener: after commit, in commit order"),
+				new RoutedListener("Listeners.onAudited(Audited)", null, RoutedListener.PUBLISHER,
+						"transactional (registers with the publisher's transaction)"),
+				new RoutedListener("Listeners.onPlain(Plain)", "listeners", RoutedListener.QUEUE, null));
 	}
 
 	@Test
