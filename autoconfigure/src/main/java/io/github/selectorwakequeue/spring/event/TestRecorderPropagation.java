@@ -5,6 +5,7 @@ import java.lang.reflect.Field;
 import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;
 
+import org.jspecify.annotations.Nullable;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -13,22 +14,29 @@ import org.springframework.util.ClassUtils;
 import org.springframework.util.ReflectionUtils;
 
 /**
- * Carries the target of Spring Modulith's test event recorder ({@code PublishedEvents}, {@code AssertablePublishedEvents},
- * {@code Scenario}) from the thread that hands work to the queue to the thread that runs it, as Modulith alone gets
- * it carried by the {@code InheritableThreadLocal} its recorder keeps the target in (the {@code @Async} executor's
- * threads are created by the test's thread). With it, an event that a listener running on the queue publishes in turn
- * is recorded for the test that caused it. The recorder itself runs on the publisher's thread
- * ({@link PublisherThreadListeners}).
+ * Carries the targets of the tests' event recorders (Spring's {@code @RecordApplicationEvents}, Spring Modulith's
+ * {@code PublishedEvents}, {@code AssertablePublishedEvents} and {@code Scenario}) from the thread that hands work to
+ * the queue to the thread that runs it. Both keep their target in an {@code InheritableThreadLocal} of the test's
+ * thread, which without the starter reaches every event a listener publishes in turn: on the test's thread itself,
+ * or on the {@code @Async} executor's threads, which the test's thread creates. With this, an event that a listener
+ * running on the queue publishes is recorded for the test that caused it too. The recorders themselves run on the
+ * publisher's thread ({@link PublisherThreadListeners}).
  *
- * <p>Only in effect when Modulith's test support is on the class path (so never in production), and wraps the
- * context propagation otherwise used. Modulith keeps that thread-local in a private field of its recorder: it is
- * read reflectively, once per recorder; if a Modulith version no longer has it, nothing is carried (logged at DEBUG).
- * Recorders are held weakly. Thread-safe.
+ * <p>Only in effect when Spring's or Modulith's test support is on the class path (so never in production), and
+ * wraps the context propagation otherwise used. Both keep that thread-local in a private field: it is read
+ * reflectively, once per recorder; if a version no longer has it, nothing is carried (logged at DEBUG). Recorders
+ * are held weakly. Thread-safe.
  */
 final class TestRecorderPropagation implements EventContextPropagation {
 
 	/** Modulith's test support, looked up by name: present only in tests. */
 	static final String MODULITH_RECORDER = "org.springframework.modulith.test.PublishedEventsParameterResolver$ThreadBoundApplicationListenerAdapter";
+
+	/** Spring's test support, looked up by name: present only in tests. */
+	static final String SPRING_RECORDER = "org.springframework.test.context.event.ApplicationEventsApplicationListener";
+
+	/** Where Spring's recorder keeps its target: a static thread-local. */
+	private static final String SPRING_RECORDER_HOLDER = "org.springframework.test.context.event.ApplicationEventsHolder";
 
 	private static final Logger logger = LoggerFactory.getLogger(TestRecorderPropagation.class);
 
@@ -47,26 +55,43 @@ final class TestRecorderPropagation implements EventContextPropagation {
 	 * @return {@code delegate}, carrying the recorders' targets too when Modulith's test support is present
 	 */
 	static EventContextPropagation decorate(EventContextPropagation delegate, ClassLoader classLoader) {
-		return ClassUtils.isPresent(MODULITH_RECORDER, classLoader) ? new TestRecorderPropagation(delegate) : delegate;
+		return (ClassUtils.isPresent(MODULITH_RECORDER, classLoader) || ClassUtils.isPresent(SPRING_RECORDER, classLoader))
+				? new TestRecorderPropagation(delegate) : delegate;
 	}
 
 	/**
-	 * Starts carrying the target of a recorder, if it is Modulith's. Called when a route that holds it is computed.
-	 * @param listener a test's event recorder
+	 * Starts carrying the target of a test's event recorder. Called when a route that holds it is computed.
+	 * @param listener a test's event recorder (see {@link PublisherThreadListeners#TEST_RECORDERS})
 	 */
-	@SuppressWarnings("unchecked")
 	static void register(ApplicationListener<?> listener) {
-		if (!MODULITH_RECORDER.equals(listener.getClass().getName())) {
-			return;
+		String type = listener.getClass().getName();
+		if (MODULITH_RECORDER.equals(type)) {
+			carry(threadLocal(listener.getClass(), "delegate", listener));
 		}
-		Field field = ReflectionUtils.findField(listener.getClass(), "delegate", ThreadLocal.class);
+		else if (SPRING_RECORDER.equals(type)) {
+			ClassLoader loader = listener.getClass().getClassLoader();
+			if (ClassUtils.isPresent(SPRING_RECORDER_HOLDER, loader)) {
+				carry(threadLocal(ClassUtils.resolveClassName(SPRING_RECORDER_HOLDER, loader), "applicationEvents", null));
+			}
+		}
+	}
+
+	@SuppressWarnings("unchecked")
+	private static @Nullable ThreadLocal<Object> threadLocal(Class<?> owner, String name, @Nullable Object target) {
+		Field field = ReflectionUtils.findField(owner, name, ThreadLocal.class);
 		if (field == null) {
-			logger.debug("Spring Modulith's test event recorder keeps no 'delegate' thread-local: events published "
-					+ "on the queue's threads are not recorded for the test");
-			return;
+			logger.debug("{} keeps no '{}' thread-local: events published on the queue's threads are not recorded "
+					+ "for the test", owner.getName(), name);
+			return null;
 		}
 		ReflectionUtils.makeAccessible(field);
-		ThreadLocal<Object> target = (ThreadLocal<Object>) ReflectionUtils.getField(field, listener);
+		return (ThreadLocal<Object>) ReflectionUtils.getField(field, target);
+	}
+
+	private static synchronized void carry(@Nullable ThreadLocal<Object> target) {
+		if (target == null) {
+			return;
+		}
 		for (WeakReference<ThreadLocal<Object>> known : targets) {
 			if (known.get() == target) {
 				return;

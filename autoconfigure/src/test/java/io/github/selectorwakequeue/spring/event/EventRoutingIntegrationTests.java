@@ -13,6 +13,7 @@ import io.github.selectorwakequeue.spring.event.EventsTestApplication.EarlyListe
 import io.github.selectorwakequeue.spring.event.EventsTestApplication.Flaky;
 import io.github.selectorwakequeue.spring.event.EventsTestApplication.Listeners;
 import io.github.selectorwakequeue.spring.event.EventsTestApplication.Ping;
+import io.github.selectorwakequeue.spring.event.EventsTestApplication.Pong;
 import io.github.selectorwakequeue.spring.event.EventsTestApplication.Sequenced;
 import io.github.selectorwakequeue.spring.event.EventsTestApplication.Traced;
 import org.junit.jupiter.api.Test;
@@ -156,6 +157,16 @@ class EventRoutingIntegrationTests {
 			assertThat(this.listeners.pongDone.await(TIMEOUT.toSeconds(), TimeUnit.SECONDS)).isTrue();
 		});
 		assertThat(this.listeners.pongOnReactor).isTrue();
+	}
+
+	@Test
+	void recordedApplicationEventsIncludeAnEventAListenerOnTheQueuePublishesInTurn() {
+		this.listeners.pongDone = new CountDownLatch(1);
+		assertTimeoutPreemptively(TIMEOUT, () -> {
+			this.publisher.publishEvent(new Ping(8));
+			assertThat(this.listeners.pongDone.await(TIMEOUT.toSeconds(), TimeUnit.SECONDS)).isTrue();
+		});
+		assertThat(this.recordedEvents.stream(Pong.class)).containsExactly(new Pong(8));
 	}
 
 	@Test
