@@ -122,7 +122,7 @@ final class PublisherThreadListeners {
 
 	private static boolean isAnnotated(ApplicationListener<?> listener) {
 		if (listener instanceof ApplicationListenerMethodAdapter adapter) {
-			Method method = adapter.getTargetMethod();
+			Method method = EventListenerMethods.targetMethodOf(adapter);
 			return AnnotatedElementUtils.hasAnnotation(method, PublisherThread.class)
 					|| AnnotatedElementUtils.hasAnnotation(method.getDeclaringClass(), PublisherThread.class);
 		}

@@ -99,7 +99,7 @@ final class SynchronousEvents {
 	 * @return {@code true} if no event it receives can go through the queue
 	 */
 	boolean receivesOnlySynchronousEvents(ApplicationListenerMethodAdapter listener) {
-		Method method = listener.getTargetMethod();
+		Method method = EventListenerMethods.targetMethodOf(listener);
 		EventListener annotation = AnnotatedElementUtils.findMergedAnnotation(method, EventListener.class);
 		Class<?>[] declared = (annotation != null) ? annotation.classes() : new Class<?>[0];
 		if (declared.length == 0) {

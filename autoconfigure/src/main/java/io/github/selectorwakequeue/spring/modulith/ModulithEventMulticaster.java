@@ -9,6 +9,7 @@ import java.util.function.Predicate;
 import java.util.function.Supplier;
 
 import io.github.selectorwakequeue.SelectorWakeQueue;
+import io.github.selectorwakequeue.spring.event.EventListenerMethods;
 import io.github.selectorwakequeue.spring.event.RoutedListener;
 import io.github.selectorwakequeue.spring.event.SelectorWakeQueueEventMulticaster;
 
@@ -96,7 +97,7 @@ public final class ModulithEventMulticaster extends PersistentApplicationEventMu
 		List<RoutedListener> described = new ArrayList<>();
 		for (ApplicationListener<?> listener : this.transactional) {
 			boolean moduleListener = listener instanceof ApplicationListenerMethodAdapter adapter
-					&& this.moduleListenerMethods.isModuleListener(adapter.getTargetMethod(), null);
+					&& this.moduleListenerMethods.isModuleListener(EventListenerMethods.targetMethodOf(adapter), null);
 			described.add(moduleListener
 					? new RoutedListener(RoutedListener.nameOf(listener), null, RoutedListener.QUEUE,
 							"module listener: after commit, in commit order")

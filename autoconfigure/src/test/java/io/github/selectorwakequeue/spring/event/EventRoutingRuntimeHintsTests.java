@@ -24,6 +24,8 @@ class EventRoutingRuntimeHintsTests {
 		assertThat(RuntimeHintsPredicates.reflection().onType(WebServerInitializedEvent.class)).accepts(this.hints);
 		assertThat(RuntimeHintsPredicates.reflection().onType(ContextSnapshotFactory.class)).accepts(this.hints);
 		assertThat(RuntimeHintsPredicates.reflection().onType(MDC.class)).accepts(this.hints);
+		assertThat(RuntimeHintsPredicates.reflection().onMethodInvocation(EventListenerMethods.TARGET_METHOD))
+			.accepts(this.hints);
 	}
 
 	@Test
