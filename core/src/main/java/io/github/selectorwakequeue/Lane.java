@@ -124,6 +124,23 @@ public final class Lane {
 	/** Set by {@link #release()}; cleared if the lane is asked for again before it is forgotten. */
 	volatile boolean released;
 
+	/**
+	 * The hand-off prepared for this lane's part running inline, written by the monitor just before it tries to
+	 * commit it (see {@link HandOff}); the thread left with the part reads it once its commit is known. Cleared by
+	 * the monitor if the commit failed.
+	 */
+	volatile HandOff.Record handOff;
+
+	/**
+	 * Hand-offs of this lane in a row, recently: each one doubles how long its next inline part may run before it is
+	 * handed off again (so a listener that is sometimes slow does not thrash), and it decays as the lane runs
+	 * quickly on the reactor. Written by the monitor (up) and the reactor (down).
+	 */
+	volatile int handOffs;
+
+	/** Whether a hand-off of this lane has been logged at INFO already (later ones are logged at DEBUG). */
+	volatile boolean handOffLogged;
+
 	Lane(String name, LaneRuntime runtime, Clock clock, long slowThresholdNanos, long stuckThresholdNanos) {
 		this.name = Objects.requireNonNull(name, "name");
 		this.runtime = runtime;

@@ -9,9 +9,9 @@ import java.util.function.BooleanSupplier;
  * signal, the timers, the runner, the probe it reports to, and the queue state it reads) and calls nothing
  * above: {@link #run()} returns why it stopped, and whoever runs it decides what happens next.
  *
- * <p>Every task's {@link Throwable} is contained by the {@link TaskRunner}; the thread's own interrupt status
- * is cleared and ignored (closing is the only way to stop it); selector trouble is handled inside
- * {@link WakeSignal}. Memory-ordering notes are next to the fields they concern, in {@link ReactorProbe} and
+ * <p>Every task's {@link Throwable} is contained by the {@link TaskRunner}, and every task starts with the
+ * thread's interrupt status clear (an interrupt is not a request to stop: closing is); selector trouble is handled
+ * inside {@link WakeSignal}. Memory-ordering notes are next to the fields they concern, in {@link ReactorProbe} and
  * {@link QueueState}.
  */
 final class Reactor {
@@ -229,7 +229,7 @@ final class Reactor {
 			}
 			this.lastPlainTaskType = type;
 		}
-		this.runner.runTask(task);
+		this.runner.runOwn(task);
 		return LaneDispatcher.DONE;
 	}
 
@@ -253,7 +253,7 @@ final class Reactor {
 				return;
 			}
 			this.probe.beginTimer();
-			this.runner.runTask(due.task());
+			this.runner.runOwn(due.task());
 			this.probe.idle();
 		}
 	}

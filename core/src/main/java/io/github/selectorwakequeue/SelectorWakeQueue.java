@@ -9,7 +9,6 @@ import java.util.concurrent.Executor;
 import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.ThreadFactory;
 import java.util.concurrent.ThreadLocalRandom;
-import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.LongAdder;
 import java.util.function.Consumer;
 import java.util.function.LongSupplier;
@@ -102,7 +101,7 @@ public final class SelectorWakeQueue implements Executor, AutoCloseable {
 
 	private final Quiescence quiescence;
 
-	private final AtomicBoolean laneMonitorStarted = new AtomicBoolean();
+	private final QueueLog log;
 
 	private final LongAdder rejected = new LongAdder();
 
@@ -116,21 +115,26 @@ public final class SelectorWakeQueue implements Executor, AutoCloseable {
 		this.taskTimings = builder.taskTimings;
 		this.sampleEvery = builder.sampleEvery;
 		this.clock = builder.clock;
-		this.ring = new TaskRing(Math.max(2, builder.capacity), this.name, this.clock);
-		this.signal = new WakeSignal(this.name, builder.selectorOpener);
-		this.runner = new TaskRunner(this.name, builder.errorHandler, this.taskTimings);
+		this.log = new QueueLog(builder.logger);
+		this.ring = new TaskRing(Math.max(2, builder.capacity), this.name, this.clock, this.log);
+		this.signal = new WakeSignal(this.name, builder.selectorIo, this.log);
+		this.runner = new TaskRunner(this.name, builder.errorHandler, this.taskTimings, this.log);
 		this.callerRunsRunner = new CallerRuns(this.runner);
 		this.probe = new ReactorProbe(this.clock);
 		LaneWorkers workers = new LaneWorkers(this.name, builder.laneSettings.workers(), this.state, this.runner,
-				this.clock, builder.laneSettings.maxBacklog(), this::wakeReactor, this.threads);
+				this.clock, builder.laneSettings.maxBacklog(), this::wakeReactor, this.threads, builder.internalThreads,
+				this.log);
 		this.laneRuntime = new LaneRuntime(this.name, builder.laneSettings, this.clock, this.runner, this.state,
-				workers);
+				workers, this.log);
 		LaneDispatcher dispatcher = new LaneDispatcher(this.laneRuntime);
 		Reactor reactor = new Reactor(this.state, this.ring, this.signal, this.timers, this.runner, this.probe,
 				this.clock, dispatcher, this.laneRuntime);
 		this.supervisor = new ReactorSupervisor(this.name, builder.threadFactory, reactor, this.state, this.consumer,
-				this.signal, this.timers, this.threads);
-		this.laneMonitor = new LaneMonitor(this.name, this.laneRuntime, dispatcher, this.supervisor, this.probe);
+				this.signal, this.threads, this.log);
+		HandOff handOff = new HandOff(this.laneRuntime, this.supervisor, this.probe, dispatcher.pending);
+		dispatcher.handOffWith(handOff);
+		this.laneMonitor = new LaneMonitor(this.name, this.laneRuntime, handOff, this.supervisor,
+				builder.internalThreads, this.log);
 		this.dispatcher = dispatcher;
 		this.quiescence = new Quiescence(this.ring, this.probe, this.laneRuntime, this.state, this.threads);
 	}
@@ -144,13 +148,15 @@ public final class SelectorWakeQueue implements Executor, AutoCloseable {
 	}
 
 	/**
-	 * Starts the reactor thread. Idempotent: later calls do nothing. Tasks accepted before it run now.
-	 * @throws IllegalStateException if the queue has been closed, or the thread factory returned {@code null}
+	 * Starts the reactor thread. Idempotent: later calls do nothing, unless the first could not start the reactor
+	 * thread, in which case they try again. Tasks accepted before it run now.
+	 * @throws IllegalStateException if the queue has been closed, or the thread factory returned {@code null};
+	 * whatever the thread factory or {@code Thread.start()} threw (tasks accepted meanwhile wait for a later
+	 * {@code start})
 	 */
 	public void start() {
-		if (this.state.start(this.name)) {
-			this.supervisor.start();
-		}
+		this.state.start(this.name);
+		this.supervisor.start();
 	}
 
 	/**
@@ -188,14 +194,12 @@ public final class SelectorWakeQueue implements Executor, AutoCloseable {
 				if (QueueState.hasWaiters(state)) {
 					this.quiescence.accepted();
 				}
-				if (this.signal.wakeIfSleeping()) {
-					this.supervisor.reviveIfDead();
-				}
+				this.signal.wakeIfSleeping();
 			}
 		}
 		catch (Throwable ex) {
-			// A stack overflow or an out-of-memory error on the wake path. The task is queued: the reactor's
-			// longest sleep bounds its delay, and a dead reactor is revived by the next producer.
+			// A stack overflow or an out-of-memory error on the wake path. The task is queued: the next producer
+			// wakes the reactor, and its longest sleep bounds the delay.
 			this.signal.requestWake();
 		}
 		return true;
@@ -203,9 +207,7 @@ public final class SelectorWakeQueue implements Executor, AutoCloseable {
 
 	/** Wakes the reactor if it sleeps (for lanes: room in a full lane, or a lane idle while closing). */
 	private void wakeReactor() {
-		if (this.signal.wakeIfSleeping()) {
-			this.supervisor.reviveIfDead();
-		}
+		this.signal.wakeIfSleeping();
 	}
 
 	private Object maybeSample(Runnable task) {
@@ -276,9 +278,7 @@ public final class SelectorWakeQueue implements Executor, AutoCloseable {
 		if (this.state.isClosing() && timer.cancel()) {
 			return refuseTimer();
 		}
-		if (this.signal.wakeIfSleeping()) {
-			this.supervisor.reviveIfDead();
-		}
+		this.signal.wakeIfSleeping();
 		return timer;
 	}
 
@@ -309,8 +309,8 @@ public final class SelectorWakeQueue implements Executor, AutoCloseable {
 			throw new IllegalArgumentException("lane name must not be blank, was " + (name == null ? "null" : "'" + name + "'"));
 		}
 		Lane lane = this.laneRuntime.lane(name);
-		if (this.laneRuntime.enabled && !this.laneMonitorStarted.get() && this.laneMonitorStarted.compareAndSet(false, true)) {
-			this.laneMonitor.start();
+		if (this.laneRuntime.enabled) {
+			this.laneMonitor.startOnce();
 		}
 		return lane;
 	}
@@ -393,7 +393,8 @@ public final class SelectorWakeQueue implements Executor, AutoCloseable {
 		return new Stats(this.name, size, this.ring.capacity(), this.ring.currentProducerIndex(),
 				this.probe.dispatched(), this.rejected.sum(), this.callerRuns.sum(), this.discarded.sum(),
 				this.runner.failed(), this.signal.wakeups(), this.supervisor.restarts(), this.signal.rebuilds(),
-				this.ring.tasksLost(), this.supervisor.handOffs(), running, current >= QueueState.CLOSING,
+				this.ring.tasksLost(), this.supervisor.handOffs(), this.laneRuntime.workers.compensations(), running,
+				current >= QueueState.CLOSING,
 				Duration.ofNanos(this.probe.oldestTaskAgeNanos(now, size)),
 				Duration.ofNanos((running || current == QueueState.CLOSING) ? this.probe.currentTaskRunningNanos(now) : 0));
 	}
@@ -450,16 +451,19 @@ public final class SelectorWakeQueue implements Executor, AutoCloseable {
 	}
 
 	/**
-	 * Stops accepting tasks, lets the reactor run what is queued for up to {@code timeout}, stops it, and
-	 * returns the accepted tasks that did not run, in order. Returns after the timeout even if a task is
-	 * stuck; the reactor then stops as soon as that task returns and runs none of the returned tasks.
-	 * Pending timers are cancelled. Blocks the caller for at most {@code timeout} (plus the time to drain
-	 * the ring into the list, and one grace period of a second if a producer claimed a slot and has not filled
-	 * it: it died of a {@link StackOverflowError} inside its offer, or is paused; the slot is skipped, and a paused
-	 * producer's offer then returns {@code false}); called from a task on the reactor, it does not wait.
-	 * Idempotent: later calls return an empty list at once.
+	 * Stops accepting tasks, lets the reactor (and the lanes' workers) run what is queued for up to
+	 * {@code timeout}, stops them, and returns the accepted tasks that did not run, in order, followed by the tasks
+	 * of timers that were not due yet (cancelled, earliest first): nothing accepted is silently lost. Returns after
+	 * the timeout even if a task is stuck; the reactor then stops as soon as that task returns and runs none of the
+	 * returned tasks. Blocks the caller for at most {@code timeout} (plus the time to drain the ring into the list,
+	 * and one grace period of a second if a producer claimed a slot and has not filled it: it died of a
+	 * {@link StackOverflowError} inside its offer, or is paused; the slot is skipped, and a paused producer's offer
+	 * then returns {@code false}); called from a task on the reactor, it does not wait. The caller's interrupt
+	 * status does not cut the wait short: a close called on an interrupted thread (a shutdown hook, say) still lets
+	 * the queue drain for the whole timeout, and the status is set again when it returns. Idempotent: later calls
+	 * return an empty list at once.
 	 * @param timeout how long queued tasks may still run
-	 * @return the tasks that did not run, oldest first; never {@code null}
+	 * @return the tasks that did not run, oldest first, then those of the timers not yet due; never {@code null}
 	 * @throws IllegalArgumentException if {@code timeout} is negative
 	 */
 	public List<Runnable> close(Duration timeout) {
@@ -474,24 +478,25 @@ public final class SelectorWakeQueue implements Executor, AutoCloseable {
 		boolean onReactor = isReactorThread();
 		if (previous == QueueState.RUNNING && !onReactor) {
 			this.signal.wakeIfSleeping();
-			awaitReactorExit(timeout);
+			this.supervisor.awaitExit(System.nanoTime() + clampedNanos(timeout));
 		}
 		this.state.terminate();
 		this.probe.awaitNotPolling();
+		// The role first: a hand-off that commits now leaves the rest of its fan-out where the holder of the role
+		// after it finds it (see HandOff).
+		boolean consumer = this.consumer.takeForCloser();
 		// Oldest first, lane by lane: what waits in the lanes' backlogs, then the rest of a half-dispatched fan-out,
-		// then what was never taken from the ring.
+		// then what was never taken from the ring, then the timers not yet due.
 		List<Runnable> notRun = new ArrayList<>(this.laneRuntime.drainBacklogs());
 		notRun.addAll(this.dispatcher.leftovers());
-		if (this.consumer.takeForCloser()) {
+		if (consumer) {
 			drainAsConsumer(notRun::add);
 		}
+		notRun.addAll(this.timers.cancelPending());
 		this.laneRuntime.workers.shutdown();
 		Thread thread = this.supervisor.thread();
-		if (thread == null || !thread.isAlive() || onReactor) {
-			this.timers.cancelAll();
-			if (!onReactor) {
-				this.signal.close();
-			}
+		if (!onReactor && (thread == null || !thread.isAlive())) {
+			this.signal.close();
 		}
 		return notRun;
 	}
@@ -509,16 +514,6 @@ public final class SelectorWakeQueue implements Executor, AutoCloseable {
 		}
 		else {
 			LOG.log(System.Logger.Level.DEBUG, "Queue ''{0}'' closed with 0 tasks left", this.name);
-		}
-	}
-
-	/** Waits for the reactor to drain and exit (following any replacement launched meanwhile). */
-	private void awaitReactorExit(Duration timeout) {
-		try {
-			this.supervisor.awaitExit(System.nanoTime() + clampedNanos(timeout));
-		}
-		catch (InterruptedException ex) {
-			Thread.currentThread().interrupt(); // stop waiting, keep the status for our caller
 		}
 	}
 
@@ -608,9 +603,13 @@ public final class SelectorWakeQueue implements Executor, AutoCloseable {
 
 		private Clock clock = Clock.SYSTEM;
 
-		private SelectorOpener selectorOpener = SelectorOpener.DEFAULT;
+		private SelectorIo selectorIo = SelectorIo.DEFAULT;
 
 		private LaneSettings laneSettings = LaneSettings.DEFAULTS;
+
+		private System.Logger logger = System.getLogger(SelectorWakeQueue.class.getName());
+
+		private InternalThreads internalThreads = InternalThreads.DEFAULT;
 
 		private Builder() {
 		}
@@ -758,12 +757,34 @@ public final class SelectorWakeQueue implements Executor, AutoCloseable {
 		}
 
 		/**
-		 * Replaces how the reactor's selector is opened (test hook, to simulate a process out of file handles).
-		 * @param selectorOpener opens a selector
+		 * Replaces the queue's calls into the JDK's selector and pipe (test hook: a process out of file handles, a
+		 * {@code select} that throws, a wake write that fails).
+		 * @param selectorIo the calls
 		 * @return this builder
 		 */
-		Builder selectorOpener(SelectorOpener selectorOpener) {
-			this.selectorOpener = Objects.requireNonNull(selectorOpener, "selectorOpener");
+		Builder selectorIo(SelectorIo selectorIo) {
+			this.selectorIo = Objects.requireNonNull(selectorIo, "selectorIo");
+			return this;
+		}
+
+		/**
+		 * Replaces the queue's logger (test hook: a logging back-end that throws or blocks). Default: the
+		 * {@link System.Logger} named after this class.
+		 * @param logger the logger
+		 * @return this builder
+		 */
+		Builder logger(System.Logger logger) {
+			this.logger = Objects.requireNonNull(logger, "logger");
+			return this;
+		}
+
+		/**
+		 * Replaces how the lane monitor and lane worker threads are made (test hook: the JVM out of threads).
+		 * @param internalThreads makes unstarted threads
+		 * @return this builder
+		 */
+		Builder internalThreads(InternalThreads internalThreads) {
+			this.internalThreads = Objects.requireNonNull(internalThreads, "internalThreads");
 			return this;
 		}
 

@@ -21,7 +21,9 @@ import java.time.Duration;
  * @param selectorRebuilds selectors replaced after the JDK's epoll spin bug or a failing {@code select}
  * @param tasksLost tasks of producers that died of a {@link StackOverflowError} between claiming a slot and
  *        filling it (their {@code offer} threw, so they were never reported as accepted), whose slots were skipped
- * @param reactorHandOffs reactor threads started to carry on while the previous one stayed with a stuck lane
+ * @param reactorHandOffs spare reactor threads that carried on while the previous one stayed with a stuck lane
+ * @param laneWorkerCompensations lane workers allowed beyond the configured number because as many were stuck in
+ *        a part (each stuck worker is compensated once, while it stays stuck)
  * @param running whether the reactor thread is alive and the queue not closed
  * @param closed whether {@link SelectorWakeQueue#close(Duration)} has been called
  * @param oldestTaskAge an upper bound on how long the oldest queued task has waited:
@@ -31,7 +33,7 @@ import java.time.Duration;
  */
 public record Stats(String name, int size, int capacity, long enqueued, long dispatched, long rejected,
 		long callerRuns, long discarded, long failed, long wakeups, long reactorRestarts, long selectorRebuilds,
-		long tasksLost, long reactorHandOffs, boolean running,
+		long tasksLost, long reactorHandOffs, long laneWorkerCompensations, boolean running,
 		boolean closed, Duration oldestTaskAge, Duration currentTaskRunningFor) {
 
 	/**
