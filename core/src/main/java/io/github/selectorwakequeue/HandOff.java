@@ -51,6 +51,9 @@ final class HandOff {
 	/** The token once the monitor has committed a hand-off of the part that held it. */
 	static final long HANDED_OFF = -1;
 
+	/** How much later than twice its period a look may come and still count as on time. */
+	static final long OVERSLEEP_SLACK_NANOS = TimeUnit.MILLISECONDS.toNanos(1);
+
 	private static final VarHandle RUN_TOKEN;
 
 	static {
@@ -86,10 +89,14 @@ final class HandOff {
 
 	private int runningIndex;
 
-	/** Monitor-owned: the token seen at the last look, and since when. */
+	private boolean runningFromOverflow;
+
+	/** Monitor-owned: the token seen at the last look, and since when; when the last look was. */
 	private long watchedToken;
 
 	private long watchedSince;
+
+	private long lastLook;
 
 	HandOff(LaneRuntime runtime, ReactorSupervisor supervisor, ReactorProbe probe,
 			AtomicReference<LaneDispatcher.Continuation> pending) {
@@ -108,7 +115,7 @@ final class HandOff {
 	 * @return {@link LaneDispatcher#DONE}, or {@link LaneDispatcher#HANDED_OFF} if the calling thread was handed off
 	 * (it has then finished that lane's work and must leave the reactor's alone)
 	 */
-	int runInline(Lane lane, FanOut fanOut, int parts, int index) {
+	int runInline(Lane lane, FanOut fanOut, int parts, int index, boolean fromOverflow) {
 		int runs = lane.inlineRuns++;
 		boolean timed = runs < 16 || (runs & 15) == 0 || lane.streak > 0;
 		Clock clock = this.runtime.clock;
@@ -117,6 +124,7 @@ final class HandOff {
 		this.runningFanOut = fanOut;
 		this.runningParts = parts;
 		this.runningIndex = index;
+		this.runningFromOverflow = fromOverflow;
 		long token = ++this.tokenSequence;
 		RUN_TOKEN.setRelease(this, token); // D2
 		Throwable escaped = null;
@@ -184,12 +192,17 @@ final class HandOff {
 
 	/**
 	 * One look (M1); hands the part off (M2 to M5) once it has been seen running inline for longer than its lane's
-	 * threshold and a spare reactor is ready. Monitor thread only.
+	 * threshold, by looks each on time, and a spare reactor is ready. Monitor thread only.
+	 * @param periodNanos how long the monitor meant to wait since its last look
 	 * @return the hand-off committed and published by this call, for the monitor to report, or {@code null}
 	 */
-	Record check(long now) {
+	Record check(long now, long periodNanos) {
 		long token = (long) RUN_TOKEN.getAcquire(this); // M1
-		if (token <= 0 || token != this.watchedToken) {
+		boolean late = now - this.lastLook > 2 * periodNanos + OVERSLEEP_SLACK_NANOS;
+		this.lastLook = now;
+		if (token <= 0 || token != this.watchedToken || late) {
+			// A look that comes late (the whole process paused for a collection, or the machine too busy to run
+			// the monitor on time) says nothing about the part: what counts is time seen running, look after look.
 			this.watchedToken = token;
 			this.watchedSince = now;
 			return null;
@@ -204,7 +217,7 @@ final class HandOff {
 		}
 		Record record = new Record(this.supervisor.thread(), lane, this.watchedSince, now, spare); // M2
 		LaneDispatcher.Continuation rest = new LaneDispatcher.Continuation(this.runningFanOut, this.runningParts,
-				this.runningIndex + 1, null);
+				this.runningIndex + 1, null, this.runningFromOverflow);
 		lane.handOff = record;
 		if (!RUN_TOKEN.compareAndSet(this, token, HANDED_OFF)) { // M3
 			lane.handOff = null;

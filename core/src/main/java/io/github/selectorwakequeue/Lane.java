@@ -68,6 +68,9 @@ public final class Lane {
 	/** Parts in {@link #backlog}. */
 	final AtomicInteger depth = new AtomicInteger();
 
+	/** Places reserved by fan-outs waiting in the queue's {@link Overflow}: they count against the backlog limit. */
+	final AtomicInteger overflowed = new AtomicInteger();
+
 	/**
 	 * Off the reactor: the reactor appends instead of running inline. Written by the reactor (or by the monitor at
 	 * a hand-off, while the reactor thread is stuck); read by the reactor.

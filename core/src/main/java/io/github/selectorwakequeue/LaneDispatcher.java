@@ -44,10 +44,13 @@ final class LaneDispatcher {
 	 */
 	final AtomicReference<Continuation> pending = new AtomicReference<>();
 
+	private final Overflow overflow;
+
 	private HandOff handOff;
 
-	LaneDispatcher(LaneRuntime runtime) {
+	LaneDispatcher(LaneRuntime runtime, Overflow overflow) {
 		this.runtime = runtime;
+		this.overflow = overflow;
 	}
 
 	/** Completes construction: the hand-off protocol needs the supervisor, which needs the reactor, which needs us. */
@@ -61,7 +64,21 @@ final class LaneDispatcher {
 	 */
 	int dispatch(FanOut fanOut) {
 		int parts = this.runtime.runner.parts(fanOut);
-		return (parts > 0) ? dispatchFrom(fanOut, parts, 0) : DONE;
+		return (parts > 0) ? dispatchFrom(fanOut, parts, 0, false) : DONE;
+	}
+
+	/**
+	 * Dispatches a fan-out the reactor took from the {@link Overflow}; it counts as done there once its last part
+	 * has been handed over.
+	 * @return {@link #DONE}, {@link #BLOCKED} or {@link #HANDED_OFF}
+	 */
+	int dispatchOverflowed(FanOut fanOut) {
+		int parts = this.runtime.runner.parts(fanOut);
+		if (parts > 0) {
+			return dispatchFrom(fanOut, parts, 0, true);
+		}
+		this.overflow.markDone();
+		return DONE;
 	}
 
 	/**
@@ -70,7 +87,8 @@ final class LaneDispatcher {
 	 */
 	int resume() {
 		Continuation left = this.pending.getAndSet(null);
-		return (left != null) ? dispatchFrom(left.fanOut(), left.parts(), left.from()) : NOTHING_PENDING;
+		return (left != null) ? dispatchFrom(left.fanOut(), left.parts(), left.from(), left.fromOverflow())
+				: NOTHING_PENDING;
 	}
 
 	/** Whether a fan-out is left half-dispatched. */
@@ -84,26 +102,30 @@ final class LaneDispatcher {
 		return left == null || left.blockedOn() == null || left.blockedOn().depth.get() < this.runtime.maxBacklog;
 	}
 
-	private int dispatchFrom(FanOut fanOut, int parts, int from) {
+	private int dispatchFrom(FanOut fanOut, int parts, int from, boolean fromOverflow) {
 		TaskRunner runner = this.runtime.runner;
 		for (int index = from; index < parts; index++) {
 			Lane lane = runner.lane(fanOut, index);
 			if (lane == null) {
 				continue; // reported as that part's failure
 			}
-			int outcome = this.runtime.enabled ? dispatchPart(lane, fanOut, parts, index) : runInlineStrict(lane, fanOut, index);
+			int outcome = this.runtime.enabled ? dispatchPart(lane, fanOut, parts, index, fromOverflow)
+					: runInlineStrict(lane, fanOut, index);
 			if (outcome == BLOCKED) {
-				this.pending.set(new Continuation(fanOut, parts, index, lane));
+				this.pending.set(new Continuation(fanOut, parts, index, lane, fromOverflow));
 				return BLOCKED;
 			}
 			if (outcome == HANDED_OFF) {
 				return HANDED_OFF;
 			}
 		}
+		if (fromOverflow) {
+			this.overflow.markDone();
+		}
 		return DONE;
 	}
 
-	private int dispatchPart(Lane lane, FanOut fanOut, int parts, int index) {
+	private int dispatchPart(Lane lane, FanOut fanOut, int parts, int index, boolean fromOverflow) {
 		if (this.runtime.state.isTerminated()) {
 			// close gave up waiting while this fan-out was being dispatched: it finishes here, like any task
 			// that was running then, and none of its parts is left in a backlog nobody will read
@@ -112,13 +134,13 @@ final class LaneDispatcher {
 		}
 		if (!lane.detached) {
 			if (!lane.slow) {
-				return this.handOff.runInline(lane, fanOut, parts, index);
+				return this.handOff.runInline(lane, fanOut, parts, index, fromOverflow);
 			}
 			lane.detached = true;
 		}
 		else if (!lane.slow && lane.depth.get() == 0 && !lane.workerActive.get()) {
 			lane.detached = false; // quick again, drained, no worker: back on the reactor
-			return this.handOff.runInline(lane, fanOut, parts, index);
+			return this.handOff.runInline(lane, fanOut, parts, index, fromOverflow);
 		}
 		if (lane.depth.get() >= this.runtime.maxBacklog) {
 			return BLOCKED;
@@ -163,10 +185,10 @@ final class LaneDispatcher {
 	}
 
 	/**
-	 * What is left of a fan-out: its parts from {@code from} on, of {@code parts} (asked once, at its dispatch), and
-	 * the full lane it waits for, if that is why it stopped.
+	 * What is left of a fan-out: its parts from {@code from} on, of {@code parts} (asked once, at its dispatch), the
+	 * full lane it waits for, if that is why it stopped, and whether it came from the {@link Overflow}.
 	 */
-	record Continuation(FanOut fanOut, int parts, int from, Lane blockedOn) {
+	record Continuation(FanOut fanOut, int parts, int from, Lane blockedOn, boolean fromOverflow) {
 	}
 
 }

@@ -70,7 +70,7 @@ final class LaneMonitor implements Runnable {
 						: this.runtime.idlePeriodNanos();
 				LockSupport.parkNanos(this, period);
 				Thread.interrupted(); // an interrupt is not a request to stop: close is
-				look();
+				look(period);
 			}
 		}
 		finally {
@@ -79,12 +79,12 @@ final class LaneMonitor implements Runnable {
 	}
 
 	/** One look: hand-off first (with the spare prepared earlier), then a new spare, then the workers; logs last. */
-	private void look() {
+	private void look(long period) {
 		HandOff.Record handedOff = null;
 		long now = 0;
 		try {
 			now = this.runtime.clock.nanoTime();
-			handedOff = this.handOff.check(now);
+			handedOff = this.handOff.check(now, period);
 		}
 		catch (Throwable ex) {
 			this.log.log(System.Logger.Level.ERROR, "Lane monitor of queue '" + this.queueName + "' failed", ex);

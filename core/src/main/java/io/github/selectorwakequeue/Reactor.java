@@ -63,6 +63,8 @@ final class Reactor {
 
 	private final LaneRuntime laneRuntime;
 
+	private final Overflow overflow;
+
 	/** The sleep re-checks, allocated once: the loop allocates nothing per sleep. */
 	/**
 	 * The class of the last task that was not a {@link FanOut}. A failing check against an interface scans the
@@ -79,7 +81,8 @@ final class Reactor {
 	private final BooleanSupplier laneHasRoom = this::laneHasRoom;
 
 	Reactor(QueueState state, TaskRing ring, WakeSignal signal, Timers timers, TaskRunner runner, ReactorProbe probe,
-			Clock clock, LaneDispatcher lanes, LaneRuntime laneRuntime) {
+			Clock clock, LaneDispatcher lanes, LaneRuntime laneRuntime, Overflow overflow) {
+		this.overflow = overflow;
 		this.state = state;
 		this.ring = ring;
 		this.signal = signal;
@@ -184,15 +187,24 @@ final class Reactor {
 			}
 			long stampTime = this.probe.stampTime(count); // before the poll: see ReactorProbe.stampTime
 			Object element = this.ring.poll(false);
-			if (element == null) {
-				this.probe.idle();
-				if (this.ring.isEmpty()) {
-					this.probe.markEmpty();
-				}
-				break;
+			int outcome;
+			if (element != null) {
+				this.probe.beginTask(count, stampTime);
+				outcome = runElement(element);
 			}
-			this.probe.beginTask(count, stampTime);
-			int outcome = runElement(element);
+			else {
+				// Fan-outs that waited behind the full ring come after everything in it (see Overflow).
+				FanOut overflowed = this.ring.isEmpty() ? this.overflow.poll() : null;
+				if (overflowed == null) {
+					this.probe.idle();
+					if (this.ring.isEmpty()) {
+						this.probe.markEmpty();
+					}
+					break;
+				}
+				this.probe.beginTask(count, stampTime);
+				outcome = this.lanes.dispatchOverflowed(overflowed);
+			}
 			if (outcome == LaneDispatcher.HANDED_OFF) {
 				return HANDED_OFF;
 			}
@@ -235,7 +247,7 @@ final class Reactor {
 
 	/** Closing, and nothing is left anywhere: the ring, a half-dispatched fan-out, or a lane off the reactor. */
 	private boolean isDrained() {
-		return this.ring.isEmpty() && !this.lanes.isBlocked() && this.laneRuntime.allIdle();
+		return this.ring.isEmpty() && this.overflow.isEmpty() && !this.lanes.isBlocked() && this.laneRuntime.allIdle();
 	}
 
 	/**
@@ -283,7 +295,7 @@ final class Reactor {
 
 	/** The re-check before sleeping (R2 in {@link WakeSignal}): tasks or timers arrived, or closing can finish. */
 	private boolean workPending() {
-		return !this.ring.isEmpty() || otherWorkPending();
+		return !this.ring.isEmpty() || !this.overflow.isEmpty() || otherWorkPending();
 	}
 
 	/**

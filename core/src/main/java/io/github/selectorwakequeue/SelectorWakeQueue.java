@@ -101,6 +101,8 @@ public final class SelectorWakeQueue implements Executor, AutoCloseable {
 
 	private final Quiescence quiescence;
 
+	private final Overflow overflow;
+
 	private final QueueLog log;
 
 	private final LongAdder rejected = new LongAdder();
@@ -126,9 +128,10 @@ public final class SelectorWakeQueue implements Executor, AutoCloseable {
 				this.log);
 		this.laneRuntime = new LaneRuntime(this.name, builder.laneSettings, this.clock, this.runner, this.state,
 				workers, this.log);
-		LaneDispatcher dispatcher = new LaneDispatcher(this.laneRuntime);
+		this.overflow = new Overflow(this.state, this.runner, builder.laneSettings.maxBacklog());
+		LaneDispatcher dispatcher = new LaneDispatcher(this.laneRuntime, this.overflow);
 		Reactor reactor = new Reactor(this.state, this.ring, this.signal, this.timers, this.runner, this.probe,
-				this.clock, dispatcher, this.laneRuntime);
+				this.clock, dispatcher, this.laneRuntime, this.overflow);
 		this.supervisor = new ReactorSupervisor(this.name, builder.threadFactory, reactor, this.state, this.consumer,
 				this.signal, this.threads, this.log);
 		HandOff handOff = new HandOff(this.laneRuntime, this.supervisor, this.probe, dispatcher.pending);
@@ -136,7 +139,8 @@ public final class SelectorWakeQueue implements Executor, AutoCloseable {
 		this.laneMonitor = new LaneMonitor(this.name, this.laneRuntime, handOff, this.supervisor,
 				builder.internalThreads, this.log);
 		this.dispatcher = dispatcher;
-		this.quiescence = new Quiescence(this.ring, this.probe, this.laneRuntime, this.state, this.threads);
+		this.quiescence = new Quiescence(this.ring, this.overflow, this.probe, this.laneRuntime, this.state,
+				this.threads);
 	}
 
 	/**
@@ -177,8 +181,8 @@ public final class SelectorWakeQueue implements Executor, AutoCloseable {
 	 */
 	public boolean offer(Runnable task) {
 		Objects.requireNonNull(task, "task");
-		if (this.state.isClosing()) {
-			return false;
+		if (QueueState.isRefusing(this.state.word())) {
+			return false; // closing, or fan-outs wait in order behind a full ring: nothing may overtake them
 		}
 		if (!this.ring.offer((this.taskTimings != null) ? maybeSample(task) : task)) {
 			return false;
@@ -205,6 +209,24 @@ public final class SelectorWakeQueue implements Executor, AutoCloseable {
 		return true;
 	}
 
+	/** A fan-out waits in the overflow now: as for an accepted offer, follow it if somebody waits, and wake. */
+	private void acceptedIntoOverflow() {
+		try {
+			int state = this.state.word();
+			if (QueueState.isTerminated(state)) {
+				rescueStranded();
+				return;
+			}
+			if (QueueState.hasWaiters(state)) {
+				this.quiescence.accepted();
+			}
+			this.signal.wakeIfSleeping();
+		}
+		catch (Throwable ex) {
+			this.signal.requestWake();
+		}
+	}
+
 	/** Wakes the reactor if it sleeps (for lanes: room in a full lane, or a lane idle while closing). */
 	private void wakeReactor() {
 		this.signal.wakeIfSleeping();
@@ -221,6 +243,13 @@ public final class SelectorWakeQueue implements Executor, AutoCloseable {
 	 * Runs the task on the reactor thread, or, if the queue cannot accept it, applies the
 	 * {@link OverflowPolicy}. Never blocks (see {@link #offer}). On the reactor thread a full queue runs the
 	 * task inline whatever the policy.
+	 * <p>A {@link FanOut} that finds the ring full under {@link OverflowPolicy#CALLER_RUNS} (or submitted on the
+	 * reactor thread, under any policy) is not run on the calling thread: it waits in order behind the ring, and
+	 * the queue counts as full ({@code offer} refuses) until it has been dispatched, so each lane still gets its
+	 * parts one at a time, in the order the queue accepted them. Each of its lanes must have room for one more part
+	 * ({@link Builder#laneThresholds} {@code maxBacklog}, counting those already waiting this way); if one has not, or
+	 * the fan-out cannot say what its lanes are, the policy applies after all. Such fan-outs count in
+	 * {@link Stats#overflowed()}, {@link Stats#enqueued()} and {@link Stats#size()}.
 	 * @param task the task to run
 	 * @throws NullPointerException if {@code task} is {@code null}
 	 * @throws RejectedExecutionException under {@link OverflowPolicy#REJECT}, naming the queue and whether
@@ -235,6 +264,11 @@ public final class SelectorWakeQueue implements Executor, AutoCloseable {
 
 	private void overflow(Runnable task) {
 		boolean closed = this.state.isClosing();
+		if (!closed && task instanceof FanOut fanOut && (this.overflowPolicy == OverflowPolicy.CALLER_RUNS
+				|| isReactorThread()) && this.overflow.tryAppend(fanOut)) {
+			acceptedIntoOverflow();
+			return;
+		}
 		if (!closed && isReactorThread()) {
 			this.callerRuns.increment();
 			this.callerRunsRunner.run(task);
@@ -387,15 +421,15 @@ public final class SelectorWakeQueue implements Executor, AutoCloseable {
 	 */
 	public Stats stats() {
 		long now = this.clock.nanoTime();
-		int size = this.ring.size();
+		int size = this.ring.size() + this.overflow.size();
 		int current = this.state.get();
 		boolean running = current == QueueState.RUNNING && this.supervisor.isAlive();
-		return new Stats(this.name, size, this.ring.capacity(), this.ring.currentProducerIndex(),
-				this.probe.dispatched(), this.rejected.sum(), this.callerRuns.sum(), this.discarded.sum(),
-				this.runner.failed(), this.signal.wakeups(), this.supervisor.restarts(), this.signal.rebuilds(),
-				this.ring.tasksLost(), this.supervisor.handOffs(), this.laneRuntime.workers.compensations(), running,
-				current >= QueueState.CLOSING,
-				Duration.ofNanos(this.probe.oldestTaskAgeNanos(now, size)),
+		return new Stats(this.name, size, this.ring.capacity(),
+				this.ring.currentProducerIndex() + this.overflow.appended(), this.probe.dispatched(),
+				this.rejected.sum(), this.callerRuns.sum(), this.discarded.sum(), this.runner.failed(),
+				this.signal.wakeups(), this.supervisor.restarts(), this.signal.rebuilds(), this.ring.tasksLost(),
+				this.supervisor.handOffs(), this.laneRuntime.workers.compensations(), this.overflow.appended(),
+				running, current >= QueueState.CLOSING, Duration.ofNanos(this.probe.oldestTaskAgeNanos(now, size)),
 				Duration.ofNanos((running || current == QueueState.CLOSING) ? this.probe.currentTaskRunningNanos(now) : 0));
 	}
 
@@ -418,12 +452,13 @@ public final class SelectorWakeQueue implements Executor, AutoCloseable {
 
 	/**
 	 * How many tasks are queued now: the ring's size, read from its two indices without a lock and without
-	 * allocating (cheaper than {@link #stats()}, for a caller that checks occupancy on every submission).
-	 * Wait-free; callable from any thread. Approximate while producers and the reactor are moving.
-	 * @return tasks queued now, between 0 and {@link #capacity()}
+	 * allocating (cheaper than {@link #stats()}, for a caller that checks occupancy on every submission), plus the
+	 * fan-outs waiting in order behind a full ring (see {@link #execute}). Wait-free; callable from any thread.
+	 * Approximate while producers and the reactor are moving.
+	 * @return tasks queued now: between 0 and {@link #capacity()}, more only while fan-outs wait behind the ring
 	 */
 	public int size() {
-		return this.ring.size();
+		return this.ring.size() + this.overflow.size();
 	}
 
 	/**
@@ -529,7 +564,7 @@ public final class SelectorWakeQueue implements Executor, AutoCloseable {
 	}
 
 	/**
-	 * Polls the ring as its consumer; the caller holds the role. Non-blocking: after letting go of the role, it
+	 * Polls the ring, then the overflow, as their consumer; the caller holds the role. Non-blocking: after letting go of the role, it
 	 * looks again and takes the role back only if nobody holds it (another thread that holds it re-checks the ring
 	 * itself). At a claimed but unfilled head slot it spins until the producer fills it or the ring's dead-slot
 	 * rule plugs it: without that rule, a dead producer's hole would keep {@code close} (and a rescuing producer)
@@ -546,7 +581,11 @@ public final class SelectorWakeQueue implements Executor, AutoCloseable {
 						sink.accept(SampledTask.unwrap(element));
 					}
 					else if (this.ring.isEmpty()) {
-						break;
+						FanOut overflowed = this.overflow.poll(); // behind the ring, as the reactor takes them
+						if (overflowed == null) {
+							break;
+						}
+						sink.accept(overflowed);
 					}
 					else {
 						Thread.onSpinWait();
@@ -557,7 +596,7 @@ public final class SelectorWakeQueue implements Executor, AutoCloseable {
 				this.consumer.release(me);
 			}
 			// Dekker with producers: they enqueue, then try to take the role; we let go, then look again.
-			owned = !this.ring.isEmpty() && this.consumer.takeIfFree();
+			owned = (!this.ring.isEmpty() || !this.overflow.isEmpty()) && this.consumer.takeIfFree();
 		}
 	}
 
