@@ -208,14 +208,19 @@ final class HandOff {
 			return null;
 		}
 		Lane lane = this.runningLane;
-		if (now - this.watchedSince < this.runtime.stuckThresholdOf(lane) || this.runtime.state.isTerminated()) {
+		long ran = now - this.watchedSince;
+		if (ran < this.runtime.stuckFloorNanos || this.runtime.state.isTerminated()) {
+			return null;
+		}
+		Thread running = this.supervisor.thread();
+		if (ran < this.runtime.stuckThresholdOf(lane, running.getState() != Thread.State.RUNNABLE)) {
 			return null;
 		}
 		ReactorSupervisor.Spare spare = this.supervisor.spare();
 		if (spare == null) {
 			return null; // M0 has not succeeded yet (the thread factory fails or is slow): look again later
 		}
-		Record record = new Record(this.supervisor.thread(), lane, this.watchedSince, now, spare); // M2
+		Record record = new Record(running, lane, this.watchedSince, now, spare); // M2
 		LaneDispatcher.Continuation rest = new LaneDispatcher.Continuation(this.runningFanOut, this.runningParts,
 				this.runningIndex + 1, null, this.runningFromOverflow);
 		lane.handOff = record;

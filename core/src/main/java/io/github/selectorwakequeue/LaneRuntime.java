@@ -75,12 +75,16 @@ final class LaneRuntime {
 	}
 
 	/**
-	 * How long a part of this lane may run inline before it is handed off. During its first
-	 * {@link #WARM_UP_PARTS} inline parts, the stuck threshold. Afterwards, {@link #STUCK_FACTOR} times its measured
-	 * cost, at least the floor; doubled for each recent hand-off of the lane; at most the stuck threshold.
+	 * How long a part of this lane may run inline before it is handed off. The stuck threshold while the lane warms
+	 * up (its first {@link #WARM_UP_PARTS} inline parts load classes, compile, open connections) and whenever the
+	 * reactor thread is runnable: it may be computing, in native I/O, or merely waiting for a CPU on a busy machine,
+	 * and handing off a part that is about to finish gains nothing. Otherwise (the part waits: parked, sleeping, or
+	 * blocked on a monitor) {@link #STUCK_FACTOR} times the lane's measured cost, at least the floor, doubled for
+	 * each recent hand-off of the lane, at most the stuck threshold.
+	 * @param waiting whether the reactor thread is waiting (not runnable) now
 	 */
-	long stuckThresholdOf(Lane lane) {
-		if (lane.inlineRuns <= WARM_UP_PARTS) {
+	long stuckThresholdOf(Lane lane, boolean waiting) {
+		if (!waiting || lane.inlineRuns <= WARM_UP_PARTS) {
 			return this.stuckThresholdNanos;
 		}
 		long limit = this.stuckThresholdNanos;
