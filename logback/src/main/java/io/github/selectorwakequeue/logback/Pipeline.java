@@ -17,10 +17,11 @@ import io.github.selectorwakequeue.SelectorWakeQueue;
  * event on the caller's thread, and the reactor's {@link Trampoline} and {@link DropReport}. A stopped appender
  * that starts again gets a new one (a closed queue does not reopen).
  *
- * <p><b>Admission</b> (caller's thread, never blocks, never runs an appender): an event below
- * {@code neverDropLevel} is queued only while fewer than {@code queueSize - discardingThreshold} events wait;
- * an event at or above it while fewer than {@code queueSize} wait, or until the ring is full. Otherwise it is
- * dropped and counted. The occupancy read and the offer are two steps, so each thread logging at that very
+ * <p><b>Admission</b> (caller's thread, never blocks, never runs an appender): {@code AsyncAppender}'s rule. An
+ * event below {@code neverDropLevel} is dropped when fewer than {@code discardingThreshold} of the
+ * {@code queueSize} slots are free (so at most {@code queueSize - discardingThreshold + 1} such events wait, and
+ * never more than {@code queueSize}); an event at or above it when all {@code queueSize} slots are taken.
+ * Dropped events are counted. The occupancy read and the offer are two steps, so each thread logging at that very
  * moment can overshoot a limit by one event (the ring's capacity, {@code queueSize} rounded up to a power of
  * two, is the hard limit).
  */
@@ -47,7 +48,8 @@ final class Pipeline {
 		Objects.requireNonNull(settings, "settings");
 		Objects.requireNonNull(owner, "owner");
 		this.queueSize = settings.queueSize();
-		this.discardLimit = settings.queueSize() - settings.discardingThreshold();
+		// AsyncAppender drops a discardable event when remainingCapacity() < discardingThreshold
+		this.discardLimit = Math.min(settings.queueSize(), settings.queueSize() - settings.discardingThreshold() + 1);
 		this.neverDropLevel = settings.neverDropLevel().toInt();
 		this.includeCallerData = settings.includeCallerData();
 		this.dropped = Objects.requireNonNull(dropped, "dropped");

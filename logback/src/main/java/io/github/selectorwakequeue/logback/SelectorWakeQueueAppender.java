@@ -273,10 +273,10 @@ public final class SelectorWakeQueueAppender extends UnsynchronizedAppenderBase<
 	}
 
 	/**
-	 * Sets how many slots are kept for events at or above {@code neverDropLevel}: events below it are dropped
-	 * once fewer slots than this are free. 0 to {@code queueSize - 1}; default {@code queueSize / 5} (as
-	 * Logback's {@code AsyncAppender}).
-	 * @param discardingThreshold the number of reserved slots
+	 * Sets when events below {@code neverDropLevel} are dropped: when fewer than this many of the
+	 * {@code queueSize} slots are free ({@code AsyncAppender}'s rule, so 10 slots with a threshold of 2 take 9 such
+	 * events). 0 to {@code queueSize - 1} (0: they may fill the queue); default {@code queueSize / 5}.
+	 * @param discardingThreshold the threshold, in free slots
 	 */
 	public void setDiscardingThreshold(int discardingThreshold) {
 		this.discardingThreshold = discardingThreshold;

@@ -15,27 +15,27 @@ import static org.junit.jupiter.api.Assertions.assertTimeoutPreemptively;
 
 /**
  * A full queue: the reactor is held inside the attached appender while one thread logs. Drops are counted
- * exactly per level, the reserved slots take exactly {@code discardingThreshold} events at or above
- * {@code neverDropLevel}, and one summary line follows once the reactor gets going again.
+ * exactly per level, events below {@code neverDropLevel} are dropped once fewer than {@code discardingThreshold}
+ * slots are free ({@code AsyncAppender}'s rule), and one summary line follows once the reactor gets going again.
  */
 class FullQueueTests {
 
 	@Test
 	void dropsAreCountedPerLevelAndTheReservedSlotsGoToWarnAndError() {
 		assertTimeoutPreemptively(Duration.ofSeconds(30), () -> {
-			// 100 slots, the last 20 reserved for WARN and ERROR (the ring itself has 128)
+			// 100 slots; TRACE to INFO dropped once fewer than 20 are free (the ring itself has 128)
 			try (AppenderFixture fixture = AppenderFixture.start("full", (a) -> {
 				a.setQueueSize(100);
 				a.setDiscardingThreshold(20);
 			})) {
 				CountDownLatch gate = fixture.holdReactor("hold");
 				logMany(fixture, Level.TRACE, 50); // all 50 queued: 50 waiting
-				logMany(fixture, Level.DEBUG, 50); // 30 queued (80 waiting: the unreserved part is full), 20 dropped
+				logMany(fixture, Level.DEBUG, 50); // 31 queued (81 waiting: 19 free), 19 dropped
 				logMany(fixture, Level.INFO, 50); // 50 dropped
-				logMany(fixture, Level.WARN, 30); // 20 queued into the reserved slots (100 waiting), 10 dropped
+				logMany(fixture, Level.WARN, 30); // 19 queued into the last slots (100 waiting), 11 dropped
 				logMany(fixture, Level.ERROR, 5); // 5 dropped: the whole queue is full
 
-				assertThat(fixture.appender.droppedEvents()).isEqualTo(new DroppedEvents(0, 20, 50, 10, 5));
+				assertThat(fixture.appender.droppedEvents()).isEqualTo(new DroppedEvents(0, 19, 50, 11, 5));
 				assertThat(fixture.appender.queueStats().orElseThrow().size()).isEqualTo(100);
 				gate.countDown();
 				fixture.awaitAppended(1 + 100 + 1, Duration.ofSeconds(20)); // hold + queued + summary
@@ -48,7 +48,7 @@ class FullQueueTests {
 				assertThat(queued).containsExactlyElementsOf(expectedQueued());
 				assertThat(fixture.summaryLines()).singleElement()
 					.satisfies((line) -> assertThat(line).startsWith(
-							"85 events dropped (TRACE=0, DEBUG=20, INFO=50, WARN=10, ERROR=5) since ")
+							"85 events dropped (TRACE=0, DEBUG=19, INFO=50, WARN=11, ERROR=5) since ")
 						.endsWith(" by appender [full]"));
 				ILoggingEvent summary = events.stream().filter(AppenderFixture::isSummary).findFirst().orElseThrow();
 				assertThat(summary.getLevel()).isEqualTo(Level.WARN);
@@ -90,6 +90,24 @@ class FullQueueTests {
 		});
 	}
 
+	@Test
+	void tenSlotsWithAThresholdOfTwoAdmitNineInfoEventsAsAsyncAppenderDoes() {
+		assertTimeoutPreemptively(Duration.ofSeconds(30), () -> {
+			try (AppenderFixture fixture = AppenderFixture.start("threshold", (a) -> {
+				a.setQueueSize(10);
+				a.setDiscardingThreshold(2);
+			})) {
+				CountDownLatch gate = fixture.holdReactor("hold");
+				logMany(fixture, Level.INFO, 12); // dropped once fewer than 2 slots are free: 9 queued
+				logMany(fixture, Level.WARN, 2); // 1 into the last slot, 1 dropped
+
+				assertThat(fixture.appender.queueStats().orElseThrow().size()).isEqualTo(10);
+				assertThat(fixture.appender.droppedEvents()).isEqualTo(new DroppedEvents(0, 0, 3, 1, 0));
+				gate.countDown();
+			}
+		});
+	}
+
 	static void logMany(AppenderFixture fixture, Level level, int count) {
 		for (int i = 0; i < count; i++) {
 			switch (level.toInt()) {
@@ -105,8 +123,8 @@ class FullQueueTests {
 	private static List<String> expectedQueued() {
 		List<String> expected = new ArrayList<>();
 		IntStream.range(0, 50).forEach((i) -> expected.add("TRACE TRACE " + i));
-		IntStream.range(0, 30).forEach((i) -> expected.add("DEBUG DEBUG " + i));
-		IntStream.range(0, 20).forEach((i) -> expected.add("WARN WARN " + i));
+		IntStream.range(0, 31).forEach((i) -> expected.add("DEBUG DEBUG " + i));
+		IntStream.range(0, 19).forEach((i) -> expected.add("WARN WARN " + i));
 		return expected;
 	}
 
