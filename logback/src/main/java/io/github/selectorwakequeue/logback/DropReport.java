@@ -20,13 +20,17 @@ import io.github.selectorwakequeue.SelectorWakeQueue;
  * takes no queue slot and cannot itself be dropped. Drops that race with a report are never lost: the report
  * re-arms before reading the counters, and a drop re-checks after counting (a Dekker pair on
  * {@link #scheduled} and the counters).
+ *
+ * <p><b>Spacing.</b> Lines are at least {@link #INTERVAL} apart by their own timestamps, whatever the race: a drop
+ * counted just after a report re-armed may still read the previous line's time and schedule too early, so a report
+ * that finds itself early puts itself off instead of writing.
  */
 final class DropReport {
 
 	/** Shortest time between two summary lines. */
 	static final Duration INTERVAL = Duration.ofSeconds(1);
 
-	private static final long INTERVAL_NANOS = INTERVAL.toNanos();
+	private static final long INTERVAL_MILLIS = INTERVAL.toMillis();
 
 	private static final String FQCN = DropReport.class.getName();
 
@@ -46,8 +50,8 @@ final class DropReport {
 	/** Wall-clock start of the open window: when its first drop happened. */
 	private volatile long windowStartMillis;
 
-	/** When the last summary was appended; read by droppers to delay the next report. */
-	private volatile long lastReportNanos = System.nanoTime() - INTERVAL_NANOS;
+	/** Wall-clock timestamp of the last summary line; read by droppers to delay the next report. */
+	private volatile long lastLineMillis = Long.MIN_VALUE / 2;
 
 	/** Counts already reported. Reactor thread only (or the stopping thread after the reactor exited). */
 	private DroppedEvents reported;
@@ -68,14 +72,22 @@ final class DropReport {
 		if (!this.scheduled.get() && this.scheduled.compareAndSet(false, true)) {
 			this.windowStartMillis = System.currentTimeMillis();
 			if (!this.queue.isClosed()) {
-				long wait = Math.max(0, this.lastReportNanos + INTERVAL_NANOS - System.nanoTime());
-				this.queue.schedule(Duration.ofNanos(wait), this::report);
+				this.queue.schedule(Duration.ofMillis(Math.max(0, millisUntilNextLine())), this::report);
 			}
 		}
 	}
 
+	private long millisUntilNextLine() {
+		return this.lastLineMillis + INTERVAL_MILLIS - System.currentTimeMillis();
+	}
+
 	/** The scheduled report: reactor thread. */
 	private void report() {
+		long early = millisUntilNextLine();
+		if (early > 0) { // scheduled from the previous line's time, read just before that line was stamped
+			this.queue.schedule(Duration.ofMillis(early), this::report);
+			return;
+		}
 		long since = this.windowStartMillis;
 		this.scheduled.set(false); // re-arm before reading: a drop counted after this schedules the next report
 		appendSummary(since);
@@ -98,8 +110,9 @@ final class DropReport {
 		this.reported = now;
 		String message = delta.total() + " events dropped (" + delta + ") since " + Instant.ofEpochMilli(sinceMillis)
 				+ " by appender [" + this.appenderName + "]";
-		this.trampoline.appendSummary(new LoggingEvent(FQCN, this.logger, Level.WARN, message, null, null));
-		this.lastReportNanos = System.nanoTime(); // after the line is out: the next one is at least INTERVAL later
+		LoggingEvent line = new LoggingEvent(FQCN, this.logger, Level.WARN, message, null, null);
+		this.lastLineMillis = line.getTimeStamp(); // before appending: droppers meanwhile already wait for the next
+		this.trampoline.appendSummary(line);
 	}
 
 }
