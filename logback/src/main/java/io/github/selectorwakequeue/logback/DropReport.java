@@ -3,7 +3,9 @@ package io.github.selectorwakequeue.logback;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.Objects;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.locks.LockSupport;
 
 import ch.qos.logback.classic.Level;
 import ch.qos.logback.classic.Logger;
@@ -23,7 +25,8 @@ import io.github.selectorwakequeue.SelectorWakeQueue;
  *
  * <p><b>Spacing.</b> Lines are at least {@link #INTERVAL} apart by their own timestamps, whatever the race: a drop
  * counted just after a report re-armed may still read the previous line's time and schedule too early, so a report
- * that finds itself early puts itself off instead of writing.
+ * that finds itself early puts itself off instead of writing. The last line, at stop, waits for the interval too if
+ * the stop's deadline leaves time for it, and is written at once otherwise (its counts must not be lost).
  */
 final class DropReport {
 
@@ -94,11 +97,31 @@ final class DropReport {
 	}
 
 	/**
-	 * The last summary, at stop: whatever is unreported, including the events stop could not flush. Only once
-	 * the reactor has exited (or on it).
+	 * The last summary, at stop: whatever is unreported, including the events stop could not flush. Waits for the
+	 * interval since the previous line if that ends before the deadline, an interrupt notwithstanding. Only once the reactor has exited, or on it.
+	 * @param deadline when the stop's time is up
 	 */
-	void appendFinalSummary() {
+	void appendFinalSummary(Deadline deadline) {
+		if (this.dropped.snapshot().minus(this.reported).total() == 0) {
+			return;
+		}
+		long wait = millisUntilNextLine();
+		if (wait > 0 && deadline.leaves(Duration.ofMillis(wait))) {
+			awaitNextLineTime();
+		}
 		appendSummary(this.scheduled.get() ? this.windowStartMillis : System.currentTimeMillis());
+	}
+
+	private void awaitNextLineTime() {
+		boolean interrupted = false;
+		long wait;
+		while ((wait = millisUntilNextLine()) > 0) {
+			LockSupport.parkNanos(this, TimeUnit.MILLISECONDS.toNanos(wait));
+			interrupted |= Thread.interrupted(); // keep waiting; the flag is given back below
+		}
+		if (interrupted) {
+			Thread.currentThread().interrupt();
+		}
 	}
 
 	private void appendSummary(long sinceMillis) {

@@ -1,9 +1,11 @@
 package io.github.selectorwakequeue.logback;
 
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Objects;
 import java.util.Optional;
+import java.util.concurrent.atomic.AtomicInteger;
 
 import ch.qos.logback.classic.Level;
 import ch.qos.logback.classic.Logger;
@@ -24,8 +26,17 @@ import io.github.selectorwakequeue.SelectorWakeQueue;
  * Dropped events are counted. The occupancy read and the offer are two steps, so each thread logging at that very
  * moment can overshoot a limit by one event (the ring's capacity, {@code queueSize} rounded up to a power of
  * two, is the hard limit).
+ *
+ * <p><b>Lifecycle.</b> Open, then stopping (one {@link StopSequence} has begun: the queue refuses events, which
+ * are counted), then stopped.
  */
 final class Pipeline {
+
+	private static final int OPEN = 0;
+
+	private static final int STOPPING = 1;
+
+	private static final int STOPPED = 2;
 
 	private final SelectorWakeQueue queue;
 
@@ -42,6 +53,8 @@ final class Pipeline {
 	private final int neverDropLevel;
 
 	private final boolean includeCallerData;
+
+	private final AtomicInteger state = new AtomicInteger(OPEN);
 
 	Pipeline(Settings settings, AttachedAppenders appenders, LevelCounters dropped, Logger reportLogger,
 			ContextAware owner) {
@@ -114,28 +127,77 @@ final class Pipeline {
 		}
 	}
 
-	/**
-	 * Stops accepting events, lets the reactor append the queued ones for up to {@code timeout}, and counts the
-	 * rest as dropped. Blocks the caller for at most {@code timeout} (see {@link SelectorWakeQueue#close(Duration)}).
-	 * @return the events left unappended, per level, and whether the reactor has exited
-	 */
-	Flush close(Duration timeout) {
-		boolean onReactor = this.queue.isReactorThread();
-		List<Runnable> notRun = this.queue.close(timeout);
-		LevelCounters lost = new LevelCounters();
-		for (Runnable task : notRun) {
-			Level level = ((AppendTask) task).event.getLevel();
-			lost.increment(level);
-			drop(level);
-		}
-		Optional<Thread> reactor = this.queue.reactorThread();
-		boolean reactorExited = !onReactor && reactor.map((thread) -> !thread.isAlive()).orElse(true);
-		return new Flush(lost.snapshot(), reactorExited ? null : reactor.get());
+	/** Begins this run's one stop; {@code false} if a stop has already begun. */
+	boolean beginStop() {
+		return this.state.compareAndSet(OPEN, STOPPING);
 	}
 
-	/** Appends the last drop summary. Only once the reactor has exited. */
-	void appendFinalSummary() {
-		this.dropReport.appendFinalSummary();
+	/** Whether a stop has begun and not yet finished. */
+	boolean isStopping() {
+		return this.state.get() == STOPPING;
+	}
+
+	void markStopped() {
+		this.state.set(STOPPED);
+	}
+
+	boolean isReactorThread() {
+		return this.queue.isReactorThread();
+	}
+
+	/**
+	 * Stops accepting events and lets the reactor append the queued ones for up to {@code timeout}; blocks the
+	 * caller that long at most (see {@link SelectorWakeQueue#close(Duration)}), and not at all on the reactor.
+	 * @return the events the reactor did not get to, oldest first, neither appended nor counted yet
+	 */
+	List<ILoggingEvent> close(Duration timeout) {
+		List<Runnable> notRun = this.queue.close(timeout);
+		List<ILoggingEvent> events = new ArrayList<>(notRun.size());
+		for (Runnable task : notRun) {
+			events.add(((AppendTask) task).event);
+		}
+		return events;
+	}
+
+	/**
+	 * Reactor thread, once nothing else is being appended: appends the events, each followed by those logged while
+	 * appending it, until the deadline, and counts the rest as dropped.
+	 * @return the events counted as dropped, per level
+	 */
+	DroppedEvents appendInline(List<ILoggingEvent> events, Deadline deadline) {
+		int next = 0;
+		while (next < events.size() && !deadline.passed()) {
+			this.trampoline.appendTopLevel(events.get(next++));
+		}
+		return dropAll(events.subList(next, events.size()));
+	}
+
+	/**
+	 * Counts the events as dropped.
+	 * @return the same counts, per level
+	 */
+	DroppedEvents dropAll(List<ILoggingEvent> events) {
+		LevelCounters lost = new LevelCounters();
+		for (ILoggingEvent event : events) {
+			lost.increment(event.getLevel());
+			drop(event.getLevel());
+		}
+		return lost.snapshot();
+	}
+
+	/** Runs the action on the reactor once it has finished appending the current event (see {@link Trampoline#whenIdle}). */
+	void whenIdle(Runnable action) {
+		this.trampoline.whenIdle(action);
+	}
+
+	/** The reactor thread if it is still alive, and not the calling thread: still inside an attached appender. */
+	Optional<Thread> busyReactor() {
+		return this.queue.reactorThread().filter((thread) -> thread.isAlive() && thread != Thread.currentThread());
+	}
+
+	/** Appends the last drop summary (see {@link DropReport#appendFinalSummary}). Only once the reactor has exited, or on it. */
+	void appendFinalSummary(Deadline deadline) {
+		this.dropReport.appendFinalSummary(deadline);
 	}
 
 	SelectorWakeQueue queue() {
@@ -153,14 +215,6 @@ final class Pipeline {
 	/** The validated configuration of one start. */
 	record Settings(String name, int queueSize, int discardingThreshold, Level neverDropLevel,
 			boolean includeCallerData) {
-	}
-
-	/**
-	 * What {@link #close} left behind.
-	 * @param notAppended events still queued at the timeout, now counted as dropped
-	 * @param busyReactor the reactor thread if it is still inside an attached appender, else {@code null}
-	 */
-	record Flush(DroppedEvents notAppended, Thread busyReactor) {
 	}
 
 }

@@ -44,8 +44,10 @@ import io.github.selectorwakequeue.Stats;
  * <li><b>A failing appender</b> is reported to Logback's status manager; the others still get the event, and a
  * reactor thread that dies is restarted.</li>
  * <li><b>{@link #stop()}</b> (also from Logback's shutdown hook) lets the reactor append what is queued for up to
- * {@link #setMaxFlushTime maxFlushTime}; events still queued then are counted as dropped and reported (status
- * error and final summary line), never silently lost. It then stops the attached appenders.</li>
+ * {@link #setMaxFlushTime maxFlushTime} ({@code 0}: until all is appended), even if the calling thread is
+ * interrupted; events still queued then are counted as dropped and reported (status error and final summary line),
+ * never silently lost. Events logged while it runs, and after, are appended inline (those an attached appender
+ * logs) or counted as dropped (those of other threads). It then stops the attached appenders.</li>
  * </ul>
  */
 public final class SelectorWakeQueueAppender extends UnsynchronizedAppenderBase<ILoggingEvent>
@@ -80,8 +82,15 @@ public final class SelectorWakeQueueAppender extends UnsynchronizedAppenderBase<
 
 	private Duration maxFlushTime = DEFAULT_MAX_FLUSH_TIME;
 
-	/** Set before {@code started} on start; the current run, or the last one after stop. */
+	/** Set before {@link #running} on start; the current run, or the last one after stop. */
 	private volatile Pipeline pipeline;
+
+	/**
+	 * What {@link #isStarted()} answers. Logback's own {@code started} flag stays set once a start succeeded, so that
+	 * {@code doAppend} hands every later event to {@link #append}: the stopping or stopped run counts it as dropped
+	 * instead of Logback's "Attempted to append to non started appender" warning, which loses it uncounted.
+	 */
+	private volatile boolean running;
 
 	/**
 	 * Starts a new queue and its reactor thread. Reports a configuration error to Logback's status manager,
@@ -91,6 +100,11 @@ public final class SelectorWakeQueueAppender extends UnsynchronizedAppenderBase<
 	@Override
 	public void start() {
 		if (isStarted()) {
+			return;
+		}
+		Pipeline previous = this.pipeline;
+		if (previous != null && previous.isStopping()) {
+			addWarn(this + " is still stopping its previous run; not started");
 			return;
 		}
 		Pipeline.Settings settings;
@@ -120,6 +134,7 @@ public final class SelectorWakeQueueAppender extends UnsynchronizedAppenderBase<
 		}
 		this.pipeline = next;
 		super.start();
+		this.running = true;
 		addInfo(this + " started: queueSize=" + settings.queueSize() + ", discardingThreshold="
 				+ settings.discardingThreshold() + ", neverDropLevel=" + settings.neverDropLevel() + ", includeCallerData="
 				+ settings.includeCallerData() + ", maxFlushTime=" + this.maxFlushTime);
@@ -141,7 +156,7 @@ public final class SelectorWakeQueueAppender extends UnsynchronizedAppenderBase<
 			throw new IllegalArgumentException("discardingThreshold must be between 0 and queueSize - 1 ("
 					+ (this.queueSize - 1) + "), was " + this.discardingThreshold);
 		}
-		if (this.maxFlushTime == null || this.maxFlushTime.getMilliseconds() < 0) {
+		if (this.maxFlushTime == null || this.maxFlushTime.getMilliseconds() < 0) { // 0: until flushed
 			throw new IllegalArgumentException("maxFlushTime must be zero or more, was " + this.maxFlushTime);
 		}
 		String name = (getName() == null || getName().isBlank()) ? UNNAMED : getName();
@@ -170,61 +185,31 @@ public final class SelectorWakeQueueAppender extends UnsynchronizedAppenderBase<
 
 	/**
 	 * Stops accepting events, lets the reactor append the queued ones for up to {@code maxFlushTime} (blocking
-	 * the caller that long at most), counts and reports what is left, appends a final drop summary and stops the
-	 * attached appenders. If the reactor is still inside an attached appender at the timeout, the appenders are
-	 * stopped by a daemon thread when it comes out, never concurrently with it. Idempotent.
+	 * the caller that long at most; {@code 0}: until all are appended), counts and reports what is left, appends a
+	 * final drop summary and stops the attached appenders. Events logged meanwhile on other threads, and after,
+	 * are counted as dropped; events an attached appender logs are appended inline. The caller's interrupt flag
+	 * does not cut the flush short and is restored. Called by an attached appender on the reactor itself, it
+	 * returns at once and the reactor appends what is queued right after the current event. If the reactor is
+	 * still inside an attached appender at the timeout, the appenders are stopped by a daemon thread when it
+	 * comes out, never concurrently with it. Idempotent: a second call returns at once. See {@link StopSequence}.
 	 */
 	@Override
 	public void stop() {
-		if (!isStarted()) {
+		Pipeline current = this.pipeline;
+		if (current == null || !current.beginStop()) {
 			return;
 		}
-		super.stop();
-		Pipeline current = this.pipeline;
-		Pipeline.Flush flush = current.close(java.time.Duration.ofMillis(this.maxFlushTime.getMilliseconds()));
-		long lost = flush.notAppended().total();
-		if (lost > 0) {
-			addError(this + " stopped with " + lost + " queued events not appended within maxFlushTime="
-					+ this.maxFlushTime + " (" + flush.notAppended() + "); they are counted as dropped");
-		}
-		else {
-			addInfo(this + " appended every queued event before stopping");
-		}
-		if (flush.busyReactor() == null) {
-			finish(current);
-		}
-		else {
-			addWarn(this + ": its reactor is still inside an attached appender; the attached appenders are stopped "
-					+ "when it returns");
-			Thread stopper = new Thread(() -> {
-				awaitExit(flush.busyReactor());
-				if (!isStarted()) { // started again meanwhile: its appenders are in use, leave them
-					finish(current);
-				}
-			}, "SelectorWakeQueueAppender-" + getName() + "-stopper");
-			stopper.setDaemon(true);
-			stopper.start();
-		}
+		this.running = false;
+		new StopSequence(current, this.appenders, this, toString(), this.maxFlushTime, this::isStarted).run();
 	}
 
-	private void finish(Pipeline stopped) {
-		stopped.appendFinalSummary();
-		this.appenders.detachAndStopAllAppenders();
-	}
-
-	private static void awaitExit(Thread reactor) {
-		boolean interrupted = false;
-		while (reactor.isAlive()) {
-			try {
-				reactor.join();
-			}
-			catch (InterruptedException ex) {
-				interrupted = true;
-			}
-		}
-		if (interrupted) {
-			Thread.currentThread().interrupt();
-		}
+	/**
+	 * Whether the appender is started: {@code false} from the moment {@link #stop()} begins.
+	 * @return whether events are being queued
+	 */
+	@Override
+	public boolean isStarted() {
+		return this.running;
 	}
 
 	// ---- observation --------------------------------------------------------------------------------------
@@ -284,7 +269,7 @@ public final class SelectorWakeQueueAppender extends UnsynchronizedAppenderBase<
 
 	/**
 	 * The configured threshold.
-	 * @return the reserved slots, or -1 for the default ({@code queueSize / 5})
+	 * @return the threshold in free slots, or -1 for the default ({@code queueSize / 5})
 	 */
 	public int getDiscardingThreshold() {
 		return this.discardingThreshold;
@@ -319,7 +304,8 @@ public final class SelectorWakeQueueAppender extends UnsynchronizedAppenderBase<
 
 	/**
 	 * Sets how long {@link #stop()} lets the reactor append queued events, e.g. {@code 5 seconds} or
-	 * {@code 500} (milliseconds). Default 5 seconds.
+	 * {@code 500} (milliseconds); {@code 0} waits until all are appended, as on {@code AsyncAppender}. Default 5
+	 * seconds.
 	 * @param maxFlushTime the flush time
 	 */
 	public void setMaxFlushTime(Duration maxFlushTime) {

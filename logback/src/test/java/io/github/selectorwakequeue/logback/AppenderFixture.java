@@ -4,6 +4,7 @@ import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.function.Consumer;
 
 import ch.qos.logback.classic.Level;
@@ -108,6 +109,31 @@ final class AppenderFixture implements AutoCloseable {
 			Thread.currentThread().interrupt();
 			throw new AssertionError("interrupted", ex);
 		}
+	}
+
+	/**
+	 * Calls {@code stop()} on a new thread, optionally with its interrupt flag set; {@code flagAfterStop} tells
+	 * whether the flag was set when {@code stop()} returned.
+	 */
+	Thread stopInBackground(boolean interrupted, AtomicBoolean flagAfterStop) {
+		return startDaemon("stopper-" + this.appender.getName(), () -> {
+			if (interrupted) {
+				Thread.currentThread().interrupt();
+			}
+			this.appender.stop();
+			flagAfterStop.set(Thread.currentThread().isInterrupted());
+		});
+	}
+
+	/**
+	 * Waits until the thread is parked in a (timed) wait, as {@code stop()} is while the reactor flushes, or has
+	 * ended.
+	 */
+	static void awaitWaitingOrEnded(Thread thread) {
+		await().atMost(Duration.ofSeconds(10)).pollInterval(Duration.ofMillis(1)).until(() -> switch (thread.getState()) {
+			case WAITING, TIMED_WAITING, TERMINATED -> true;
+			default -> false;
+		});
 	}
 
 	static Thread startDaemon(String name, Runnable body) {

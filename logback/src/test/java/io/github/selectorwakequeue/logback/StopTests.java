@@ -1,8 +1,11 @@
 package io.github.selectorwakequeue.logback;
 
 import java.time.Duration;
+import java.util.List;
 import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.atomic.AtomicBoolean;
 
+import ch.qos.logback.classic.Level;
 import ch.qos.logback.classic.spi.ILoggingEvent;
 import ch.qos.logback.core.Appender;
 import ch.qos.logback.core.UnsynchronizedAppenderBase;
@@ -74,6 +77,107 @@ class StopTests {
 					fixture.summaryLines().get(0)); // none of the 10 ran later; the final line reports them
 			assertThat(fixture.summaryLines()).singleElement()
 				.satisfies((line) -> assertThat(line).startsWith("10 events dropped (TRACE=0, DEBUG=0, INFO=10, WARN=0, ERROR=0)"));
+			fixture.context.stop();
+		});
+	}
+
+	@Test
+	void anInterruptedCallersStopFlushesForItsFullTimeAndKeepsItsFlag() {
+		assertTimeoutPreemptively(Duration.ofSeconds(30), () -> {
+			AppenderFixture fixture = AppenderFixture.start("stop-interrupted",
+					(a) -> a.setMaxFlushTime(ch.qos.logback.core.util.Duration.buildBySeconds(20)));
+			CountDownLatch gate = fixture.holdReactor("hold");
+			for (int i = 0; i < 40; i++) {
+				fixture.logger.info("event {}", i);
+			}
+			AtomicBoolean flagAfterStop = new AtomicBoolean();
+			Thread stopper = fixture.stopInBackground(true, flagAfterStop);
+			AppenderFixture.awaitWaitingOrEnded(stopper); // stop() waits for the reactor: the flag must not cut it short
+			gate.countDown();
+			AppenderFixture.join(stopper);
+
+			assertThat(fixture.recorder.messages()).hasSize(41).endsWith("event 39");
+			assertThat(fixture.appender.droppedEvents()).isEqualTo(DroppedEvents.NONE);
+			assertThat(flagAfterStop).as("the caller's interrupt flag, restored").isTrue();
+			assertThat(fixture.recorder.isStarted()).isFalse();
+			fixture.context.stop();
+		});
+	}
+
+	@Test
+	void maxFlushTimeZeroWaitsUntilEverythingQueuedIsAppendedAsOnAsyncAppender() {
+		assertTimeoutPreemptively(Duration.ofSeconds(30), () -> {
+			AppenderFixture fixture = AppenderFixture.start("stop-zero",
+					(a) -> a.setMaxFlushTime(ch.qos.logback.core.util.Duration.buildByMilliseconds(0)));
+			CountDownLatch gate = fixture.holdReactor("hold");
+			for (int i = 0; i < 40; i++) {
+				fixture.logger.info("event {}", i);
+			}
+			Thread stopper = fixture.stopInBackground(false, new AtomicBoolean());
+			AppenderFixture.awaitWaitingOrEnded(stopper);
+			gate.countDown();
+			AppenderFixture.join(stopper);
+
+			assertThat(fixture.recorder.messages()).hasSize(41).endsWith("event 39");
+			assertThat(fixture.appender.droppedEvents()).isEqualTo(DroppedEvents.NONE);
+			assertThat(fixture.statusMessages(Status.ERROR)).isEmpty();
+			fixture.context.stop();
+		});
+	}
+
+	@Test
+	void theLastSummaryLineAtStopComesASecondAfterThePreviousOneWhenMaxFlushTimeAllows() {
+		assertTimeoutPreemptively(Duration.ofSeconds(30), () -> {
+			AppenderFixture fixture = AppenderFixture.start("stop-spacing", (a) -> {
+				a.setQueueSize(4);
+				a.setDiscardingThreshold(0);
+			});
+			CountDownLatch first = fixture.holdReactor("hold-1");
+			FullQueueTests.logMany(fixture, Level.INFO, 10); // 4 queued, 6 dropped
+			first.countDown();
+			await().atMost(Duration.ofSeconds(10)).until(() -> fixture.summaryLines().size() == 1);
+			CountDownLatch second = fixture.holdReactor("hold-2");
+			FullQueueTests.logMany(fixture, Level.INFO, 10); // 4 queued, 6 dropped: their line is not due yet
+			second.countDown();
+			fixture.appender.stop();
+
+			List<ILoggingEvent> summaries = fixture.recorder.appended()
+				.stream()
+				.map(RecordingAppender.Appended::event)
+				.filter(AppenderFixture::isSummary)
+				.toList();
+			assertThat(summaries).hasSize(2);
+			assertThat(summaries.get(1).getFormattedMessage()).startsWith("6 events dropped (TRACE=0, DEBUG=0, INFO=6,");
+			assertThat(summaries.get(1).getTimeStamp() - summaries.get(0).getTimeStamp())
+				.as("milliseconds between the two summary lines")
+				.isGreaterThanOrEqualTo(DropReport.INTERVAL.toMillis());
+			fixture.context.stop();
+		});
+	}
+
+	@Test
+	void theLastSummaryLineIsWrittenAtOnceWhenMaxFlushTimeIsShorterThanTheWait() {
+		assertTimeoutPreemptively(Duration.ofSeconds(30), () -> {
+			AppenderFixture fixture = AppenderFixture.start("stop-short", (a) -> {
+				a.setQueueSize(4);
+				a.setDiscardingThreshold(0);
+				a.setMaxFlushTime(ch.qos.logback.core.util.Duration.buildByMilliseconds(100));
+			});
+			CountDownLatch first = fixture.holdReactor("hold-1");
+			FullQueueTests.logMany(fixture, Level.INFO, 10);
+			first.countDown();
+			await().atMost(Duration.ofSeconds(10)).until(() -> fixture.summaryLines().size() == 1);
+			CountDownLatch second = fixture.holdReactor("hold-2");
+			FullQueueTests.logMany(fixture, Level.INFO, 10);
+			second.countDown();
+			long before = System.nanoTime();
+			fixture.appender.stop();
+
+			assertThat(Duration.ofNanos(System.nanoTime() - before)).isLessThan(DropReport.INTERVAL);
+			assertThat(fixture.summaryLines()).hasSize(2)
+				.last()
+				.satisfies((line) -> assertThat(line).startsWith("6 events dropped (TRACE=0, DEBUG=0, INFO=6,"));
+			assertThat(fixture.appender.droppedEvents()).isEqualTo(new DroppedEvents(0, 0, 12, 0, 0));
 			fixture.context.stop();
 		});
 	}
