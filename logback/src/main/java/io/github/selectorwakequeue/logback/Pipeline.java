@@ -200,6 +200,16 @@ final class Pipeline {
 		this.dropReport.appendFinalSummary(deadline);
 	}
 
+	/** Events waiting now. */
+	int size() {
+		return this.queue.size();
+	}
+
+	/** Slots free now, out of {@code queueSize}. */
+	int remainingCapacity() {
+		return Math.max(0, this.queueSize - this.queue.size());
+	}
+
 	SelectorWakeQueue queue() {
 		return this.queue;
 	}

@@ -82,6 +82,8 @@ public final class SelectorWakeQueueAppender extends UnsynchronizedAppenderBase<
 
 	private Duration maxFlushTime = DEFAULT_MAX_FLUSH_TIME;
 
+	private boolean neverBlockFalseIgnored;
+
 	/** Set before {@link #running} on start; the current run, or the last one after stop. */
 	private volatile Pipeline pipeline;
 
@@ -133,11 +135,16 @@ public final class SelectorWakeQueueAppender extends UnsynchronizedAppenderBase<
 			return;
 		}
 		this.pipeline = next;
+		this.discardingThreshold = settings.discardingThreshold(); // the effective value, as AsyncAppender shows it
 		super.start();
 		this.running = true;
 		addInfo(this + " started: queueSize=" + settings.queueSize() + ", discardingThreshold="
 				+ settings.discardingThreshold() + ", neverDropLevel=" + settings.neverDropLevel() + ", includeCallerData="
 				+ settings.includeCallerData() + ", maxFlushTime=" + this.maxFlushTime);
+		if (this.neverBlockFalseIgnored) {
+			addInfo(this + ": neverBlock=false is ignored: this appender never blocks the caller; when its queue is "
+					+ "full it drops the event and counts it");
+		}
 	}
 
 	private Pipeline.Settings settings() {
@@ -224,6 +231,25 @@ public final class SelectorWakeQueueAppender extends UnsynchronizedAppenderBase<
 	}
 
 	/**
+	 * Events waiting in the queue now, as {@code AsyncAppender}'s method of that name. Wait-free; any thread.
+	 * @return the number of events queued; 0 if the appender was never started
+	 */
+	public int getNumberOfElementsInQueue() {
+		Pipeline current = this.pipeline;
+		return (current != null) ? current.size() : 0;
+	}
+
+	/**
+	 * Free slots out of {@code queueSize} now, as {@code AsyncAppender}'s method of that name. Wait-free; any
+	 * thread.
+	 * @return the slots free; {@code queueSize} if the appender was never started
+	 */
+	public int getRemainingCapacity() {
+		Pipeline current = this.pipeline;
+		return (current != null) ? current.remainingCapacity() : this.queueSize;
+	}
+
+	/**
 	 * The counters of the queue of the current run (or of the last one, once stopped). Lock-free; any thread.
 	 * @return the queue's statistics; empty if the appender was never started
 	 */
@@ -268,8 +294,9 @@ public final class SelectorWakeQueueAppender extends UnsynchronizedAppenderBase<
 	}
 
 	/**
-	 * The configured threshold.
-	 * @return the threshold in free slots, or -1 for the default ({@code queueSize / 5})
+	 * The threshold: as configured, or, once started with the default, the value in effect, as on
+	 * {@code AsyncAppender}.
+	 * @return the threshold in free slots; -1 for the default before the first start
 	 */
 	public int getDiscardingThreshold() {
 		return this.discardingThreshold;
@@ -312,8 +339,38 @@ public final class SelectorWakeQueueAppender extends UnsynchronizedAppenderBase<
 		this.maxFlushTime = maxFlushTime;
 	}
 
+	/**
+	 * Sets {@code maxFlushTime} in milliseconds, as {@code AsyncAppender.setMaxFlushTime(int)} does, for code
+	 * that configures the appender in Java. It returns this appender rather than {@code void} so that Logback's
+	 * configuration sees one {@code maxFlushTime} setter, the {@link #setMaxFlushTime(Duration) Duration} one,
+	 * which reads plain milliseconds too.
+	 * @param millis the flush time in milliseconds; 0 waits until all are appended
+	 * @return this appender
+	 */
+	public SelectorWakeQueueAppender setMaxFlushTime(int millis) {
+		this.maxFlushTime = Duration.buildByMilliseconds(millis);
+		return this;
+	}
+
 	public Duration getMaxFlushTime() {
 		return this.maxFlushTime;
+	}
+
+	/**
+	 * Accepts {@code AsyncAppender}'s {@code neverBlock} so that its configuration moves over unchanged. This
+	 * appender never blocks whatever the value: with {@code false}, the start says so in the status log (INFO).
+	 * @param neverBlock ignored; {@code false} is noted in the status log
+	 */
+	public void setNeverBlock(boolean neverBlock) {
+		this.neverBlockFalseIgnored = !neverBlock;
+	}
+
+	/**
+	 * Always {@code true}: a full queue drops and counts events, it never blocks the caller.
+	 * @return {@code true}
+	 */
+	public boolean isNeverBlock() {
+		return true;
 	}
 
 	// ---- AppenderAttachable -------------------------------------------------------------------------------
