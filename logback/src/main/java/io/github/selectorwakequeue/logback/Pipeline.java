@@ -97,7 +97,13 @@ final class Pipeline {
 			drop(level);
 			return;
 		}
-		prepare(event, this.includeCallerData);
+		try {
+			prepare(event, this.includeCallerData);
+		}
+		catch (Throwable ex) { // say, a context without an MDC adapter: Logback reports the exception, we count the event
+			drop(level);
+			throw ex;
+		}
 		if (!this.queue.offer(new AppendTask(this, event))) {
 			drop(level);
 		}

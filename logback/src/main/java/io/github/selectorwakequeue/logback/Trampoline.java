@@ -113,15 +113,21 @@ final class Trampoline {
 
 	/** An event logged on the reactor thread: appended now, appended after the current one, or dropped. */
 	void logged(ILoggingEvent event) {
-		if (this.depth == IDLE) {
+		if (this.depth != IDLE && (this.depth == NESTED || this.nested.size() >= MAX_NESTED)) {
+			drop(event);
+			return;
+		}
+		try {
 			Pipeline.prepare(event, this.includeCallerData);
+		}
+		catch (Throwable ex) { // counted; Logback reports the exception to the appender that logged
+			drop(event);
+			throw ex;
+		}
+		if (this.depth == IDLE) {
 			appendTopLevel(event);
 		}
-		else if (this.depth == NESTED || this.nested.size() >= MAX_NESTED) {
-			drop(event);
-		}
 		else {
-			Pipeline.prepare(event, this.includeCallerData);
 			this.nested.add(event);
 		}
 	}

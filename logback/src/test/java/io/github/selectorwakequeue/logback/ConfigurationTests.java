@@ -122,6 +122,33 @@ class ConfigurationTests {
 		assertThat(appender.getMaxFlushTime().getMilliseconds()).isEqualTo(1_500);
 	}
 
+	@Test
+	void anEventThatCannotBePreparedOnTheCallerIsCountedAsDropped() {
+		LoggerContext context = new LoggerContext(); // no MDC adapter: preparing an event for later throws
+		try {
+			ListAppender<ILoggingEvent> list = new ListAppender<>();
+			list.setContext(context);
+			list.start();
+			SelectorWakeQueueAppender appender = new SelectorWakeQueueAppender();
+			appender.setContext(context);
+			appender.setName("NO_MDC");
+			appender.addAppender(list);
+			appender.start();
+			Logger logger = context.getLogger("test");
+			logger.addAppender(appender);
+
+			logger.warn("cannot be prepared");
+
+			assertThat(appender.droppedEvents()).isEqualTo(new DroppedEvents(0, 0, 0, 1, 0));
+			assertThat(statuses(context)).filteredOn((s) -> s.getLevel() == Status.ERROR)
+				.extracting(Status::getMessage)
+				.contains("Appender [NO_MDC] failed to append."); // Logback's own report of the exception
+		}
+		finally {
+			context.stop();
+		}
+	}
+
 	@ParameterizedTest
 	@CsvSource(delimiter = '|', textBlock = """
 			<queueSize>0</queueSize>                                        | queueSize must be between 1 and 1073741824, was 0
