@@ -22,12 +22,21 @@ final class Deadline {
 		this.bounded = bounded;
 	}
 
+	/** No deadline. */
+	static Deadline none() {
+		return NONE;
+	}
+
 	/**
 	 * The deadline of a flush that starts now.
 	 * @param maxFlushTime how long it may take; zero for no deadline
 	 */
 	static Deadline ofMaxFlushTime(Duration maxFlushTime) {
-		return maxFlushTime.isZero() ? NONE : new Deadline(System.nanoTime() + maxFlushTime.toNanos(), true);
+		if (maxFlushTime.isZero()) {
+			return NONE;
+		}
+		Duration capped = (maxFlushTime.compareTo(FOREVER) > 0) ? FOREVER : maxFlushTime; // toNanos() would overflow
+		return new Deadline(System.nanoTime() + capped.toNanos(), true);
 	}
 
 	boolean passed() {

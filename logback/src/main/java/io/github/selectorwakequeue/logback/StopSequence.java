@@ -119,7 +119,7 @@ final class StopSequence {
 		Thread stopper = new Thread(() -> {
 			awaitExit(reactor);
 			if (!this.startedAgain.getAsBoolean()) { // started again: its appenders are in use, leave them
-				this.pipeline.appendFinalSummary(Deadline.ofMaxFlushTime(java.time.Duration.ZERO));
+				this.pipeline.appendFinalSummary(Deadline.none());
 				this.appenders.detachAndStopAllAppenders();
 			}
 		}, reactor.getName() + "-stopper");
