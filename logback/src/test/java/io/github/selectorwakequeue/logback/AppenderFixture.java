@@ -112,28 +112,33 @@ final class AppenderFixture implements AutoCloseable {
 	}
 
 	/**
-	 * Calls {@code stop()} on a new thread, optionally with its interrupt flag set; {@code flagAfterStop} tells
-	 * whether the flag was set when {@code stop()} returned.
+	 * Stops the appender while the reactor is held by {@code gate}: calls {@code stop()} on another thread (with its
+	 * interrupt flag set if asked), waits until that thread waits for the flush (or has already returned), runs
+	 * {@code whileStopping} on this thread, opens the gate and waits for {@code stop()} to return.
+	 * @return whether the stopping thread's interrupt flag was set when {@code stop()} returned
 	 */
-	Thread stopInBackground(boolean interrupted, AtomicBoolean flagAfterStop) {
-		return startDaemon("stopper-" + this.appender.getName(), () -> {
+	boolean stopWhileHeld(CountDownLatch gate, boolean interrupted, Runnable whileStopping) {
+		AtomicBoolean flagAfterStop = new AtomicBoolean();
+		Thread stopper = startDaemon("stopper-" + this.appender.getName(), () -> {
 			if (interrupted) {
 				Thread.currentThread().interrupt();
 			}
 			this.appender.stop();
 			flagAfterStop.set(Thread.currentThread().isInterrupted());
 		});
-	}
-
-	/**
-	 * Waits until the thread is parked in a (timed) wait, as {@code stop()} is while the reactor flushes, or has
-	 * ended.
-	 */
-	static void awaitWaitingOrEnded(Thread thread) {
-		await().atMost(Duration.ofSeconds(10)).pollInterval(Duration.ofMillis(1)).until(() -> switch (thread.getState()) {
+		await().atMost(Duration.ofSeconds(10)).pollInterval(Duration.ofMillis(1)).until(() -> switch (stopper.getState()) {
 			case WAITING, TIMED_WAITING, TERMINATED -> true;
 			default -> false;
 		});
+		whileStopping.run();
+		gate.countDown();
+		join(stopper);
+		return flagAfterStop.get();
+	}
+
+	/** The drop summary lines appended so far, as events. */
+	List<ILoggingEvent> summaryEvents() {
+		return this.recorder.appended().stream().map(RecordingAppender.Appended::event).filter(AppenderFixture::isSummary).toList();
 	}
 
 	static Thread startDaemon(String name, Runnable body) {

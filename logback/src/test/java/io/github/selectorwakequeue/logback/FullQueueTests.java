@@ -76,11 +76,7 @@ class FullQueueTests {
 				second.countDown();
 				fixture.awaitAppended(12 + 1 + 10 + 1, Duration.ofSeconds(10));
 
-				List<ILoggingEvent> summaries = fixture.recorder.appended()
-					.stream()
-					.map(RecordingAppender.Appended::event)
-					.filter(AppenderFixture::isSummary)
-					.toList();
+				List<ILoggingEvent> summaries = fixture.summaryEvents();
 				assertThat(summaries).extracting(ILoggingEvent::getFormattedMessage)
 					.satisfiesExactly((line) -> assertThat(line).startsWith("3 events dropped (TRACE=0, DEBUG=0, INFO=3,"),
 							(line) -> assertThat(line).startsWith("4 events dropped (TRACE=0, DEBUG=0, INFO=4,"));
@@ -132,11 +128,7 @@ class FullQueueTests {
 				gate.countDown();
 				await().atMost(Duration.ofSeconds(10)).until(() -> fixture.summaryLines().size() == 2);
 
-				List<ILoggingEvent> summaries = fixture.recorder.appended()
-					.stream()
-					.map(RecordingAppender.Appended::event)
-					.filter(AppenderFixture::isSummary)
-					.toList();
+				List<ILoggingEvent> summaries = fixture.summaryEvents();
 				assertThat(summaries.get(1).getTimeStamp() - summaries.get(0).getTimeStamp())
 					.as("milliseconds between the two summary lines")
 					.isGreaterThanOrEqualTo(DropReport.INTERVAL.toMillis());

@@ -4,7 +4,6 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CountDownLatch;
-import java.util.concurrent.atomic.AtomicBoolean;
 
 import ch.qos.logback.classic.Logger;
 import ch.qos.logback.core.status.Status;
@@ -40,13 +39,11 @@ class LoggingDuringStopTests {
 			for (int i = 0; i < 10; i++) {
 				fixture.logger.info("event {}", i);
 			}
-			Thread stopper = fixture.stopInBackground(false, new AtomicBoolean());
-			AppenderFixture.awaitWaitingOrEnded(stopper);
-			for (int i = 0; i < 5; i++) {
-				fixture.logger.info("late {}", i); // while the queue is being flushed
-			}
-			gate.countDown();
-			AppenderFixture.join(stopper);
+			fixture.stopWhileHeld(gate, false, () -> {
+				for (int i = 0; i < 5; i++) {
+					fixture.logger.info("late {}", i); // while the queue is being flushed
+				}
+			});
 			fixture.logger.warn("after stop");
 
 			List<String> expected = new ArrayList<>(List.of("hold"));

@@ -3,7 +3,6 @@ package io.github.selectorwakequeue.logback;
 import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.CountDownLatch;
-import java.util.concurrent.atomic.AtomicBoolean;
 
 import ch.qos.logback.classic.Level;
 import ch.qos.logback.classic.spi.ILoggingEvent;
@@ -90,11 +89,9 @@ class StopTests {
 			for (int i = 0; i < 40; i++) {
 				fixture.logger.info("event {}", i);
 			}
-			AtomicBoolean flagAfterStop = new AtomicBoolean();
-			Thread stopper = fixture.stopInBackground(true, flagAfterStop);
-			AppenderFixture.awaitWaitingOrEnded(stopper); // stop() waits for the reactor: the flag must not cut it short
-			gate.countDown();
-			AppenderFixture.join(stopper);
+			// stop() waits for the reactor to flush: the flag must not cut that short
+			boolean flagAfterStop = fixture.stopWhileHeld(gate, true, () -> {
+			});
 
 			assertThat(fixture.recorder.messages()).hasSize(41).endsWith("event 39");
 			assertThat(fixture.appender.droppedEvents()).isEqualTo(DroppedEvents.NONE);
@@ -113,10 +110,8 @@ class StopTests {
 			for (int i = 0; i < 40; i++) {
 				fixture.logger.info("event {}", i);
 			}
-			Thread stopper = fixture.stopInBackground(false, new AtomicBoolean());
-			AppenderFixture.awaitWaitingOrEnded(stopper);
-			gate.countDown();
-			AppenderFixture.join(stopper);
+			fixture.stopWhileHeld(gate, false, () -> {
+			});
 
 			assertThat(fixture.recorder.messages()).hasSize(41).endsWith("event 39");
 			assertThat(fixture.appender.droppedEvents()).isEqualTo(DroppedEvents.NONE);
@@ -132,20 +127,10 @@ class StopTests {
 				a.setQueueSize(4);
 				a.setDiscardingThreshold(0);
 			});
-			CountDownLatch first = fixture.holdReactor("hold-1");
-			FullQueueTests.logMany(fixture, Level.INFO, 10); // 4 queued, 6 dropped
-			first.countDown();
-			await().atMost(Duration.ofSeconds(10)).until(() -> fixture.summaryLines().size() == 1);
-			CountDownLatch second = fixture.holdReactor("hold-2");
-			FullQueueTests.logMany(fixture, Level.INFO, 10); // 4 queued, 6 dropped: their line is not due yet
-			second.countDown();
+			dropTwiceWithinASecond(fixture);
 			fixture.appender.stop();
 
-			List<ILoggingEvent> summaries = fixture.recorder.appended()
-				.stream()
-				.map(RecordingAppender.Appended::event)
-				.filter(AppenderFixture::isSummary)
-				.toList();
+			List<ILoggingEvent> summaries = fixture.summaryEvents();
 			assertThat(summaries).hasSize(2);
 			assertThat(summaries.get(1).getFormattedMessage()).startsWith("6 events dropped (TRACE=0, DEBUG=0, INFO=6,");
 			assertThat(summaries.get(1).getTimeStamp() - summaries.get(0).getTimeStamp())
@@ -163,13 +148,7 @@ class StopTests {
 				a.setDiscardingThreshold(0);
 				a.setMaxFlushTime(ch.qos.logback.core.util.Duration.buildByMilliseconds(100));
 			});
-			CountDownLatch first = fixture.holdReactor("hold-1");
-			FullQueueTests.logMany(fixture, Level.INFO, 10);
-			first.countDown();
-			await().atMost(Duration.ofSeconds(10)).until(() -> fixture.summaryLines().size() == 1);
-			CountDownLatch second = fixture.holdReactor("hold-2");
-			FullQueueTests.logMany(fixture, Level.INFO, 10);
-			second.countDown();
+			dropTwiceWithinASecond(fixture);
 			long before = System.nanoTime();
 			fixture.appender.stop();
 
@@ -180,6 +159,20 @@ class StopTests {
 			assertThat(fixture.appender.droppedEvents()).isEqualTo(new DroppedEvents(0, 0, 12, 0, 0));
 			fixture.context.stop();
 		});
+	}
+
+	/**
+	 * With 4 slots and no threshold: 6 INFO events dropped and their summary line appended, then 6 more dropped,
+	 * whose line is not due for a second.
+	 */
+	private static void dropTwiceWithinASecond(AppenderFixture fixture) {
+		CountDownLatch first = fixture.holdReactor("hold-1");
+		FullQueueTests.logMany(fixture, Level.INFO, 10);
+		first.countDown();
+		await().atMost(Duration.ofSeconds(10)).until(() -> fixture.summaryLines().size() == 1);
+		CountDownLatch second = fixture.holdReactor("hold-2");
+		FullQueueTests.logMany(fixture, Level.INFO, 10);
+		second.countDown();
 	}
 
 	@Test
