@@ -154,13 +154,16 @@ final class Pipeline {
 	/**
 	 * Stops accepting events and lets the reactor append the queued ones for up to {@code timeout}; blocks the
 	 * caller that long at most (see {@link SelectorWakeQueue#close(Duration)}), and not at all on the reactor.
-	 * @return the events the reactor did not get to, oldest first, neither appended nor counted yet
+	 * @return the events the reactor did not get to, oldest first, neither appended nor counted yet (the drop
+	 * report's pending summary timer, which close also returns, is not one: the stop writes the last summary itself)
 	 */
 	List<ILoggingEvent> close(Duration timeout) {
 		List<Runnable> notRun = this.queue.close(timeout);
 		List<ILoggingEvent> events = new ArrayList<>(notRun.size());
 		for (Runnable task : notRun) {
-			events.add(((AppendTask) task).event);
+			if (task instanceof AppendTask append) {
+				events.add(append.event);
+			}
 		}
 		return events;
 	}
