@@ -144,7 +144,7 @@ final class HandOff {
 		if (escaped != null) {
 			throw (RuntimeException) escaped;
 		}
-		lane.delivered = lane.delivered + 1;
+		lane.countDelivered();
 		if (timed) {
 			lane.recordCost(clock.nanoTime() - start, true);
 		}
@@ -170,7 +170,7 @@ final class HandOff {
 		lane.runningThread = null;
 		lane.runningSinceNanos = 0;
 		lane.stuck = false;
-		lane.delivered = lane.delivered + 1;
+		lane.countDelivered();
 		lane.detachedDone.incrementAndGet();
 		lane.warmedUp = true; // judged even as the lane's first part: it is why the lane left the reactor
 		lane.recordCost(now - record.sinceNanos, false);

@@ -165,7 +165,7 @@ final class LaneDispatcher {
 	/** Lanes switched off: every part inline, in order, one at a time. */
 	private int runInlineStrict(Lane lane, FanOut fanOut, int index) {
 		this.runtime.runner.runOwnPart(fanOut, index);
-		lane.delivered = lane.delivered + 1;
+		lane.countDelivered();
 		return DONE;
 	}
 

@@ -234,7 +234,7 @@ final class LaneWorkers {
 		}
 		lane.runningThread = null;
 		lane.runningSinceNanos = 0;
-		lane.delivered = lane.delivered + 1;
+		lane.countDelivered();
 		lane.detachedDone.incrementAndGet();
 		lane.recordCost(end - start, false);
 	}
