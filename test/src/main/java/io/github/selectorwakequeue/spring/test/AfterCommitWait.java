@@ -26,13 +26,17 @@ final class AfterCommitWait implements TransactionSynchronization {
 	}
 
 	/**
-	 * Makes sure the calling thread's transaction, if there is one, waits once more after its commit.
+	 * @return whether the calling thread is in a transaction that takes synchronizations
+	 */
+	static boolean isInTransaction() {
+		return TransactionSynchronizationManager.isSynchronizationActive();
+	}
+
+	/**
+	 * Makes sure the calling thread's transaction waits once more after its commit.
 	 * @param wait the test thread's wait
 	 */
-	static void registerIfInTransaction(TestThreadWait wait) {
-		if (!TransactionSynchronizationManager.isSynchronizationActive()) {
-			return;
-		}
+	static void registerOnce(TestThreadWait wait) {
 		for (TransactionSynchronization synchronization : TransactionSynchronizationManager.getSynchronizations()) {
 			if (synchronization instanceof AfterCommitWait registered && registered.wait == wait) {
 				return;

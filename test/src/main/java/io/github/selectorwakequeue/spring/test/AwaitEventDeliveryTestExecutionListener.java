@@ -20,10 +20,11 @@ import org.springframework.test.context.support.AbstractTestExecutionListener;
  * <ol>
  * <li>{@code beforeTestMethod}: waits for what was queued earlier, then arms the wait after each
  * {@code publishEvent} on this thread;</li>
- * <li>{@code afterTestExecution}: fails the test if a wait after a commit failed; if the test passed, waits for what
- * it set off on other threads;</li>
- * <li>{@code afterTestMethod}: disarms, and fails the test if a wait after a commit failed during
- * {@code @AfterEach} methods.</li>
+ * <li>{@code afterTestExecution}: fails the test if a wait inside a transaction failed (Spring ignores a failure in
+ * a synchronization's {@code afterCompletion}, where the wait after a commit runs), or adds that failure to the test's
+ * own; if the test passed, waits for what it set off on other threads;</li>
+ * <li>{@code afterTestMethod}: disarms, and fails the test if such a failure happened in {@code @AfterEach}
+ * methods.</li>
  * </ol>
  * Ordered after Spring's listeners that load a fresh context for {@code @DirtiesContext} ({@code 1500}) and record
  * application events ({@code 1800}), and before dependency injection ({@code 2000}), so that the wait before a test
@@ -60,7 +61,7 @@ public class AwaitEventDeliveryTestExecutionListener extends AbstractTestExecuti
 		if (armed == null) {
 			return;
 		}
-		throwIfFailed(armed);
+		reportFailureInTransaction(armed, testContext);
 		if (testContext.getTestException() == null) {
 			armed.await("after test " + testContext.getTestMethod().getName()
 					+ " (work it set off, also on other threads)");
@@ -71,15 +72,21 @@ public class AwaitEventDeliveryTestExecutionListener extends AbstractTestExecuti
 	public void afterTestMethod(TestContext testContext) {
 		TestThreadWait armed = TestThreadWait.disarm();
 		if (armed != null) {
-			throwIfFailed(armed);
+			reportFailureInTransaction(armed, testContext);
 		}
 	}
 
-	private static void throwIfFailed(TestThreadWait armed) {
-		AssertionError failure = armed.takeFailure();
-		if (failure != null) {
-			throw failure;
+	/** Fails the test with the failure Spring may have ignored, or adds it to the test's own failure. */
+	private static void reportFailureInTransaction(TestThreadWait armed, TestContext testContext) {
+		AssertionError failed = armed.takeFailure();
+		Throwable testFailure = testContext.getTestException();
+		if (failed == null || failed == testFailure) {
+			return;
 		}
+		if (testFailure == null) {
+			throw failed;
+		}
+		testFailure.addSuppressed(failed);
 	}
 
 	private static EventDeliveryWaiter waiterOf(ApplicationContext context) {

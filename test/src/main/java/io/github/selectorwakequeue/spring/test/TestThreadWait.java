@@ -11,8 +11,12 @@ import org.springframework.util.ClassUtils;
 /**
  * The wait {@link AwaitEventDelivery} switches on for the thread that runs the current test method: armed before the
  * test method, disarmed after it, read by {@link TestThreadWaitListener} after each event published on that thread.
- * Confined to that thread (a plain thread-local: threads the test starts do not inherit it), except for the failure
- * of a wait after a commit, which it keeps until the test method ends.
+ * Confined to that thread (a plain thread-local: threads the test starts do not inherit it).
+ *
+ * <p>The wait after a commit runs in a transaction synchronization's {@code afterCompletion}, where Spring logs a
+ * failure and carries on (as it does for the wait after an event that an after-commit listener publishes there; the
+ * wait after the commit repeats that one). So the first failure of a wait inside a transaction or after its commit is
+ * kept, to fail the test when its method ends.
  */
 final class TestThreadWait {
 
@@ -27,7 +31,7 @@ final class TestThreadWait {
 
 	private final Duration timeout;
 
-	private @Nullable AssertionError failedAfterCommit;
+	private @Nullable AssertionError failedInTransaction;
 
 	private TestThreadWait(EventDeliveryWaiter waiter, Duration timeout) {
 		this.waiter = waiter;
@@ -66,22 +70,16 @@ final class TestThreadWait {
 	 * @param event the event
 	 */
 	void afterPublish(ApplicationEvent event) {
-		this.waiter.awaitDelivery(this.timeout, "after publishEvent(" + describe(event) + ") on the test thread");
-		if (TRANSACTIONS) {
-			AfterCommitWait.registerIfInTransaction(this);
+		boolean inTransaction = TRANSACTIONS && AfterCommitWait.isInTransaction();
+		await("after publishEvent(" + describe(event) + ") on the test thread", inTransaction);
+		if (inTransaction) {
+			AfterCommitWait.registerOnce(this);
 		}
 	}
 
-	/** Waits after the test thread's transaction committed; a failure is kept for {@link #takeFailure()}. */
+	/** Waits after the test thread's transaction committed. */
 	void afterCommit() {
-		try {
-			this.waiter.awaitDelivery(this.timeout,
-					"after the test thread's transaction committed (for what its after-commit callbacks queued)");
-		}
-		catch (AssertionError ex) {
-			this.failedAfterCommit = ex;
-			throw ex;
-		}
+		await("after the test thread's transaction committed (for what its after-commit callbacks queued)", true);
 	}
 
 	/**
@@ -89,15 +87,27 @@ final class TestThreadWait {
 	 * @param when what the wait follows, for the failure message
 	 */
 	void await(String when) {
-		this.waiter.awaitDelivery(this.timeout, when);
+		await(when, false);
+	}
+
+	private void await(String when, boolean keepFailure) {
+		try {
+			this.waiter.awaitDelivery(this.timeout, when);
+		}
+		catch (AssertionError ex) {
+			if (keepFailure && this.failedInTransaction == null) {
+				this.failedInTransaction = ex;
+			}
+			throw ex;
+		}
 	}
 
 	/**
-	 * @return the failure of a wait after a commit that Spring did not pass on, once; or {@code null}
+	 * @return the first failure of a wait inside a transaction, once; or {@code null}
 	 */
 	@Nullable AssertionError takeFailure() {
-		AssertionError failure = this.failedAfterCommit;
-		this.failedAfterCommit = null;
+		AssertionError failure = this.failedInTransaction;
+		this.failedInTransaction = null;
 		return failure;
 	}
 

@@ -4,11 +4,13 @@ import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.Executor;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.locks.LockSupport;
 
 import io.github.selectorwakequeue.SelectorWakeQueue;
 
+import org.springframework.beans.factory.ObjectProvider;
 import org.springframework.boot.SpringBootConfiguration;
 import org.springframework.boot.autoconfigure.EnableAutoConfiguration;
 import org.springframework.context.ApplicationEventPublisher;
@@ -19,7 +21,8 @@ import org.springframework.transaction.event.TransactionalEventListener;
 /**
  * The application the delivery tests start (one context, cached for all of them unless a test sets properties): an
  * order mailer that takes 5 ms a mail, a chain of listeners three levels deep, a listener that a test holds at a
- * gate, and an after-commit listener that queues work. Each records what it did and where.
+ * gate, and an after-commit listener that queues work. Each records what it did and where. Follow-up work goes to
+ * the queue, or runs at once when there is none.
  */
 @SpringBootConfiguration
 @EnableAutoConfiguration
@@ -34,8 +37,8 @@ class DeliveryTestApplication {
 	}
 
 	@Bean
-	Chain chain(ApplicationEventPublisher publisher, SelectorWakeQueue queue) {
-		return new Chain(publisher, queue);
+	Chain chain(ApplicationEventPublisher publisher, ObjectProvider<SelectorWakeQueue> queue) {
+		return new Chain(publisher, followUps(queue));
 	}
 
 	@Bean
@@ -44,8 +47,14 @@ class DeliveryTestApplication {
 	}
 
 	@Bean
-	AfterCommit afterCommit(SelectorWakeQueue queue) {
-		return new AfterCommit(queue);
+	AfterCommit afterCommit(ObjectProvider<SelectorWakeQueue> queue, ApplicationEventPublisher publisher) {
+		return new AfterCommit(followUps(queue), publisher);
+	}
+
+	/** Where follow-up work goes: the queue, or the calling thread when there is none. */
+	private static Executor followUps(ObjectProvider<SelectorWakeQueue> queue) {
+		SelectorWakeQueue available = queue.getIfAvailable();
+		return (available != null) ? available : Runnable::run;
 	}
 
 	record OrderPlaced(String id) {
@@ -64,6 +73,9 @@ class DeliveryTestApplication {
 	}
 
 	record Committed(String id) {
+	}
+
+	record Relayed(String id) {
 	}
 
 	/** Spends {@code duration} parked, using no CPU, as a listener waiting for I/O would. */
@@ -106,13 +118,13 @@ class DeliveryTestApplication {
 
 		private final ApplicationEventPublisher publisher;
 
-		private final SelectorWakeQueue queue;
+		private final Executor queue;
 
 		private final List<String> shipped = new CopyOnWriteArrayList<>();
 
 		private final List<String> followUps = new CopyOnWriteArrayList<>();
 
-		Chain(ApplicationEventPublisher publisher, SelectorWakeQueue queue) {
+		Chain(ApplicationEventPublisher publisher, Executor queue) {
 			this.publisher = publisher;
 			this.queue = queue;
 		}
@@ -175,17 +187,26 @@ class DeliveryTestApplication {
 	}
 
 	/**
-	 * After the commit of a transaction that published {@link Committed} (on the committing thread, from Spring's
-	 * {@code afterCompletion}), queues 5 ms of work, as a module listener's invocation is queued.
+	 * After the commit of a transaction (on the committing thread, from Spring's {@code afterCompletion}): for
+	 * {@link Committed}, queues 5 ms of work, as a module listener's invocation is queued; for {@link Relayed},
+	 * publishes {@link Held}.
 	 */
 	static final class AfterCommit {
 
-		private final SelectorWakeQueue queue;
+		private final Executor queue;
+
+		private final ApplicationEventPublisher publisher;
 
 		private final List<String> done = new CopyOnWriteArrayList<>();
 
-		AfterCommit(SelectorWakeQueue queue) {
+		AfterCommit(Executor queue, ApplicationEventPublisher publisher) {
 			this.queue = queue;
+			this.publisher = publisher;
+		}
+
+		@TransactionalEventListener
+		void relay(Relayed relayed) {
+			this.publisher.publishEvent(new Held(relayed.id()));
 		}
 
 		@TransactionalEventListener
