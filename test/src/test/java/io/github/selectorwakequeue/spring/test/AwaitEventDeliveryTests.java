@@ -10,6 +10,7 @@ import io.github.selectorwakequeue.spring.test.DeliveryTestApplication.ChainStar
 import io.github.selectorwakequeue.spring.test.DeliveryTestApplication.Committed;
 import io.github.selectorwakequeue.spring.test.DeliveryTestApplication.Mailer;
 import io.github.selectorwakequeue.spring.test.DeliveryTestApplication.OrderPlaced;
+import org.junit.jupiter.api.Nested;
 import org.junit.jupiter.api.RepeatedTest;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
@@ -135,6 +136,19 @@ class AwaitEventDeliveryTests {
 			status.setRollbackOnly();
 		});
 		assertThat(this.afterCommit.done()).doesNotContain(id);
+	}
+
+
+	@Nested
+	class InANestedClass {
+
+		@Test
+		void annotationOfTheEnclosingClassApplies() {
+			String id = UUID.randomUUID().toString();
+			AwaitEventDeliveryTests.this.events.publishEvent(new OrderPlaced(id));
+			assertThat(AwaitEventDeliveryTests.this.mailer.sent()).contains(id);
+		}
+
 	}
 
 }
