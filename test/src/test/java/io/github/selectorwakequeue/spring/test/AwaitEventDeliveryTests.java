@@ -117,7 +117,7 @@ class AwaitEventDeliveryTests {
 						@Override
 						public void afterCompletion(int completion) {
 							AwaitEventDeliveryTests.this.queue.execute(() -> {
-								DeliveryTestApplication.work(DeliveryTestApplication.LISTENER_WORK);
+								ListenerWork.spend(ListenerWork.PER_EVENT);
 								AwaitEventDeliveryTests.this.mailer.sent().add("after-commit " + id);
 							});
 						}

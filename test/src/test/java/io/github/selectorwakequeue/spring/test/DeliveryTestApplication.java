@@ -1,12 +1,10 @@
 package io.github.selectorwakequeue.spring.test;
 
-import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.Executor;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.locks.LockSupport;
 
 import io.github.selectorwakequeue.SelectorWakeQueue;
 
@@ -27,9 +25,6 @@ import org.springframework.transaction.event.TransactionalEventListener;
 @SpringBootConfiguration
 @EnableAutoConfiguration
 class DeliveryTestApplication {
-
-	/** How long the mailer and the chain's first link spend on each event. */
-	static final Duration LISTENER_WORK = Duration.ofMillis(5);
 
 	@Bean
 	Mailer mailer() {
@@ -78,14 +73,6 @@ class DeliveryTestApplication {
 	record Relayed(String id) {
 	}
 
-	/** Spends {@code duration} parked, using no CPU, as a listener waiting for I/O would. */
-	static void work(Duration duration) {
-		long deadline = System.nanoTime() + duration.toNanos();
-		for (long left = duration.toNanos(); left > 0; left = deadline - System.nanoTime()) {
-			LockSupport.parkNanos(left);
-		}
-	}
-
 	/** Mails a receipt per order: 5 ms each, so after three orders its lane runs on a worker. */
 	static final class Mailer {
 
@@ -95,7 +82,7 @@ class DeliveryTestApplication {
 
 		@EventListener
 		void mail(OrderPlaced order) {
-			work(LISTENER_WORK);
+			ListenerWork.spend(ListenerWork.PER_EVENT);
 			this.threads.add(Thread.currentThread().getName());
 			this.sent.add(order.id());
 		}
@@ -131,7 +118,7 @@ class DeliveryTestApplication {
 
 		@EventListener
 		ChainConfirmed confirm(ChainStarted started) {
-			work(LISTENER_WORK);
+			ListenerWork.spend(ListenerWork.PER_EVENT);
 			return new ChainConfirmed(started.id());
 		}
 
@@ -139,7 +126,7 @@ class DeliveryTestApplication {
 		void ship(ChainConfirmed confirmed) {
 			this.publisher.publishEvent(new ChainShipped(confirmed.id()));
 			this.queue.execute(() -> {
-				work(LISTENER_WORK);
+				ListenerWork.spend(ListenerWork.PER_EVENT);
 				this.followUps.add(confirmed.id());
 			});
 		}
@@ -212,7 +199,7 @@ class DeliveryTestApplication {
 		@TransactionalEventListener
 		void afterCommit(Committed committed) {
 			this.queue.execute(() -> {
-				work(LISTENER_WORK);
+				ListenerWork.spend(ListenerWork.PER_EVENT);
 				this.done.add(committed.id());
 			});
 		}

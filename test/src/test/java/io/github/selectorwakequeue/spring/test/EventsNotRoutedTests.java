@@ -51,7 +51,7 @@ class EventsNotRoutedTests {
 	void waiterStillWaitsForTasksOnTheQueue() {
 		AtomicBoolean ran = new AtomicBoolean();
 		this.queue.execute(() -> {
-			DeliveryTestApplication.work(Duration.ofMillis(20));
+			ListenerWork.spend(Duration.ofMillis(20));
 			ran.set(true);
 		});
 		this.delivery.awaitDelivery();
