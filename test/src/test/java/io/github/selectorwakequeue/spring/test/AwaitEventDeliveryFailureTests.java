@@ -12,6 +12,7 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.condition.EnabledIf;
+import org.junit.platform.engine.TestExecutionResult;
 import org.junit.platform.testkit.engine.EngineTestKit;
 import org.junit.platform.testkit.engine.Events;
 
@@ -36,6 +37,11 @@ class AwaitEventDeliveryFailureTests {
 
 	private static final Duration BOUND = Duration.ofSeconds(60);
 
+	private static final String TIMED_OUT_AFTER_COMMIT = "Event delivery on queue 'selector-wake-queue' did not finish "
+			+ "within PT0.3S after the test thread's transaction committed (for what its after-commit callbacks queued).";
+
+	private static final String HELD = "\n- listener Gate.hold(Held): ";
+
 	private static volatile boolean runningExamples;
 
 	@Autowired
@@ -57,32 +63,32 @@ class AwaitEventDeliveryFailureTests {
 
 	@Test
 	void timeoutOfTheWaitAfterACommitFailsTheTestWhenItsMethodEndsThoughSpringIgnoresIt() {
-		Events tests = run(WorkHeldAfterCommit.class);
-		tests.assertStatistics((stats) -> stats.started(1).failed(1));
-		assertThat(failureOf(tests)).isInstanceOf(AssertionError.class)
-			.hasMessageStartingWith("Event delivery on queue 'selector-wake-queue' did not finish within PT0.3S "
-					+ "after the test thread's transaction committed (for what its after-commit callbacks queued).")
-			.hasMessageContaining("\n- listener Gate.hold(Held): ");
+		assertThat(failureOfItsOnlyTest(WorkHeldAfterCommit.class)).isInstanceOf(AssertionError.class)
+			.hasMessageStartingWith(TIMED_OUT_AFTER_COMMIT)
+			.hasMessageContaining(HELD);
 	}
 
 	/** Spring ignores the failure of the wait inside the listener too; the wait after the commit repeats it. */
 	@Test
 	void timeoutOfAWaitInAnAfterCommitListenerFailsTheTestWhenItsMethodEnds() {
-		Events tests = run(AfterCommitListenerPublishing.class);
-		tests.assertStatistics((stats) -> stats.started(1).failed(1));
-		assertThat(failureOf(tests)).isInstanceOf(AssertionError.class)
-			.hasMessageStartingWith("Event delivery on queue 'selector-wake-queue' did not finish within PT0.3S "
-					+ "after the test thread's transaction committed (for what its after-commit callbacks queued).")
-			.hasMessageContaining("\n- listener Gate.hold(Held): ");
+		assertThat(failureOfItsOnlyTest(AfterCommitListenerPublishing.class)).isInstanceOf(AssertionError.class)
+			.hasMessageStartingWith(TIMED_OUT_AFTER_COMMIT)
+			.hasMessageContaining(HELD);
 	}
 
 	@Test
 	void timeoutThatIsNotADurationFailsNamingTheValueAndTheTestClass() {
-		Events tests = run(TimeoutNotADuration.class);
-		tests.assertStatistics((stats) -> stats.started(1).failed(1));
-		assertThat(failureOf(tests)).isInstanceOf(IllegalStateException.class)
+		assertThat(failureOfItsOnlyTest(TimeoutNotADuration.class)).isInstanceOf(IllegalStateException.class)
 			.hasMessage("@AwaitEventDelivery(timeout = \"ten seconds\") on " + TimeoutNotADuration.class.getName()
 					+ " is not a duration of zero or more; write it as 10s, 500ms or PT10S, for example");
+	}
+
+	/** Runs an example class that has one test, which must fail, and returns what it failed with. */
+	private static Throwable failureOfItsOnlyTest(Class<?> example) {
+		Events tests = run(example);
+		tests.assertStatistics((stats) -> stats.started(1).failed(1));
+		return tests.failed().stream().findFirst().orElseThrow().getRequiredPayload(TestExecutionResult.class)
+			.getThrowable().orElseThrow();
 	}
 
 	private static Events run(Class<?> example) {
@@ -94,11 +100,6 @@ class AwaitEventDeliveryFailureTests {
 		finally {
 			runningExamples = false;
 		}
-	}
-
-	private static Throwable failureOf(Events tests) {
-		return tests.failed().stream().findFirst().orElseThrow().getRequiredPayload(
-				org.junit.platform.engine.TestExecutionResult.class).getThrowable().orElseThrow();
 	}
 
 	static boolean runningExamples() {
