@@ -20,8 +20,9 @@ import org.springframework.beans.factory.ObjectProvider;
  * worker, or on a thread left behind with a stuck listener;</li>
  * <li>every event those listeners publish in turn (and every listener return value Spring re-publishes), and every
  * task they {@code execute} on the queue, down the whole chain;</li>
- * <li>Spring Modulith module-listener invocations already handed to the queue (those of transactions that have
- * committed), with Modulith marking their publications completed;</li>
+ * <li>Spring Modulith module-listener invocations of transactions that have committed, with Modulith marking their
+ * publications completed (unless they are still held back in commit order behind a transaction that is committing
+ * on another thread);</li>
  * <li>tasks submitted with {@code queue.execute(...)}.</li>
  * </ul>
  * It does not cover: timers ({@code queue.schedule}) not yet due; work handed to another executor ({@code @Async}
