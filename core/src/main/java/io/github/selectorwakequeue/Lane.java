@@ -68,6 +68,9 @@ public final class Lane {
 	/** Parts in {@link #backlog}. */
 	final AtomicInteger depth = new AtomicInteger();
 
+	/** Places reserved by fan-outs waiting in the queue's {@link Overflow}: they count against the backlog limit. */
+	final AtomicInteger overflowed = new AtomicInteger();
+
 	/**
 	 * Off the reactor: the reactor appends instead of running inline. Written by the reactor (or by the monitor at
 	 * a hand-off, while the reactor thread is stuck); read by the reactor.
@@ -98,8 +101,19 @@ public final class Lane {
 	/** Reactor-owned: parts run inline so far, to choose which to time. */
 	int inlineRuns;
 
-	/** Parts run, wherever. Written by whoever runs the lane (one at a time). */
+	/** Parts run, wherever. Written by whoever runs the lane (one at a time), with release stores. */
 	volatile long delivered;
+
+	private static final java.lang.invoke.VarHandle DELIVERED;
+
+	static {
+		try {
+			DELIVERED = java.lang.invoke.MethodHandles.lookup().findVarHandle(Lane.class, "delivered", long.class);
+		}
+		catch (ReflectiveOperationException ex) {
+			throw new ExceptionInInitializerError(ex);
+		}
+	}
 
 	/** While a part runs off the reactor: its thread, and since when; 0 and {@code null} otherwise. */
 	volatile Thread runningThread;
@@ -123,6 +137,23 @@ public final class Lane {
 
 	/** Set by {@link #release()}; cleared if the lane is asked for again before it is forgotten. */
 	volatile boolean released;
+
+	/**
+	 * The hand-off prepared for this lane's part running inline, written by the monitor just before it tries to
+	 * commit it (see {@link HandOff}); the thread left with the part reads it once its commit is known. Cleared by
+	 * the monitor if the commit failed.
+	 */
+	volatile HandOff.Record handOff;
+
+	/**
+	 * Hand-offs of this lane in a row, recently: each one doubles how long its next inline part may run before it is
+	 * handed off again (so a listener that is sometimes slow does not thrash), and it decays as the lane runs
+	 * quickly on the reactor. Written by the monitor (up) and the reactor (down).
+	 */
+	volatile int handOffs;
+
+	/** Whether a hand-off of this lane has been logged at INFO already (later ones are logged at DEBUG). */
+	volatile boolean handOffLogged;
 
 	Lane(String name, LaneRuntime runtime, Clock clock, long slowThresholdNanos, long stuckThresholdNanos) {
 		this.name = Objects.requireNonNull(name, "name");
@@ -167,6 +198,14 @@ public final class Lane {
 	public void release() {
 		this.released = true;
 		this.runtime.forgetIfReleased(this);
+	}
+
+	/**
+	 * One more part run. A release store, not a volatile one: only observers read it, and a full fence per inline
+	 * part is what the reactor can least afford. By whoever runs the lane's parts (one at a time).
+	 */
+	void countDelivered() {
+		DELIVERED.setRelease(this, (long) DELIVERED.getOpaque(this) + 1);
 	}
 
 	/** Forgets this lane if it was released and is idle now (see {@link LaneRuntime#forgetIfReleased(Lane)}). */

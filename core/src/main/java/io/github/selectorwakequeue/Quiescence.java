@@ -18,7 +18,8 @@ import java.util.concurrent.locks.LockSupport;
  * own part of it is over (a task ran; every part of a fan-out ran inline, or was appended to its lane, or was left
  * on a thread that was handed off), and the ring counts plugged slots. Elements are counted in ring order, so once
  * the count reaches the producer index read at the start, every element accepted before has been through the
- * reactor.</li>
+ * reactor. Fan-outs kept in order behind a full ring ({@link Overflow}) are counted the same way, by their own
+ * counts.</li>
  * <li><b>The lanes.</b> Each lane counts the parts it was given to run off the reactor and those that have run;
  * a part is given before its fan-out is counted, so once the reactor has passed the target, a snapshot of what
  * each lane was given covers every part of the work waited for.</li>
@@ -43,6 +44,8 @@ final class Quiescence {
 
 	private final TaskRing ring;
 
+	private final Overflow overflow;
+
 	private final ReactorProbe probe;
 
 	private final LaneRuntime lanes;
@@ -54,8 +57,13 @@ final class Quiescence {
 	/** The producer index after the latest offer made on one of the queue's threads while somebody waited. */
 	private final AtomicLong chainMark = new AtomicLong();
 
-	Quiescence(TaskRing ring, ReactorProbe probe, LaneRuntime lanes, QueueState state, QueueThreads threads) {
+	/** The same for the overflow: its append count after the latest such append. */
+	private final AtomicLong overflowChainMark = new AtomicLong();
+
+	Quiescence(TaskRing ring, Overflow overflow, ReactorProbe probe, LaneRuntime lanes, QueueState state,
+			QueueThreads threads) {
 		this.ring = ring;
+		this.overflow = overflow;
 		this.probe = probe;
 		this.lanes = lanes;
 		this.state = state;
@@ -63,16 +71,20 @@ final class Quiescence {
 	}
 
 	/**
-	 * A producer's offer was accepted while somebody waits: if it was made on one of the queue's threads, the work
-	 * it queued is part of the chain. Never throws (beyond what a thread-local lookup can), never blocks.
+	 * A producer's offer (or overflow append) was accepted while somebody waits: if it was made on one of the
+	 * queue's threads, the work it queued is part of the chain. Never blocks.
 	 */
 	void accepted() {
 		if (this.threads.isCurrent()) {
-			long index = this.ring.currentProducerIndex();
-			long mark;
-			while (index > (mark = this.chainMark.get()) && !this.chainMark.compareAndSet(mark, index)) {
-				Thread.onSpinWait();
-			}
+			raise(this.chainMark, this.ring.currentProducerIndex());
+			raise(this.overflowChainMark, this.overflow.appended());
+		}
+	}
+
+	private static void raise(AtomicLong mark, long value) {
+		long current;
+		while (value > (current = mark.get()) && !mark.compareAndSet(current, value)) {
+			Thread.onSpinWait();
 		}
 	}
 
@@ -86,10 +98,11 @@ final class Quiescence {
 		long deadline = System.nanoTime() + timeoutNanos;
 		this.state.addWaiter();
 		try {
-			long target = this.ring.currentProducerIndex();
+			long ringTarget = this.ring.currentProducerIndex();
+			long overflowTarget = this.overflow.appended();
 			Pause pause = new Pause(deadline);
 			while (true) {
-				while (!this.state.isTerminated() && ringCount() < target) {
+				while (!this.state.isTerminated() && !reactorPassed(ringTarget, overflowTarget)) {
 					if (!pause.pause()) {
 						return false;
 					}
@@ -98,10 +111,12 @@ final class Quiescence {
 					return false;
 				}
 				long mark = this.chainMark.get();
-				if (mark <= target || this.state.isTerminated()) {
+				long overflowMark = this.overflowChainMark.get();
+				if ((mark <= ringTarget && overflowMark <= overflowTarget) || this.state.isTerminated()) {
 					return true;
 				}
-				target = mark;
+				ringTarget = Math.max(ringTarget, mark);
+				overflowTarget = Math.max(overflowTarget, overflowMark);
 			}
 		}
 		finally {
@@ -109,9 +124,15 @@ final class Quiescence {
 		}
 	}
 
-	/** Ring elements the reactor is done with, plus plugged slots: in ring order. */
-	private long ringCount() {
-		return this.probe.dispatched() + this.ring.plugged();
+	/**
+	 * Whether the reactor is done with every ring element below {@code ringTarget} and every overflow entry below
+	 * {@code overflowTarget}. The probe counts both kinds; the overflow counts its own, each after the entry is done
+	 * and before the probe counts it, so reading the probe first never credits the ring with an overflow entry.
+	 */
+	private boolean reactorPassed(long ringTarget, long overflowTarget) {
+		long dispatched = this.probe.dispatched();
+		long overflowDone = this.overflow.done();
+		return dispatched - overflowDone + this.ring.plugged() >= ringTarget && overflowDone >= overflowTarget;
 	}
 
 	/**

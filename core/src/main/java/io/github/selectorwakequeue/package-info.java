@@ -10,7 +10,13 @@
  * non-blocking pipe write per reactor sleep ({@code WakeSignal}).</li>
  * <li><b>The reactor</b>: one thread at a time, owned by {@code ReactorSupervisor}, running {@code Reactor}'s
  * loop (timers → drain → sleep). It is the ring's single consumer while it lives and the only thread that runs
- * queued tasks and timers (through {@code TaskRunner}).</li>
+ * queued tasks and timers (through {@code TaskRunner}), and lane parts inline.</li>
+ * <li><b>The lane monitor</b> ({@code LaneMonitor}, once lanes exist): hands a stuck inline part's reactor off to a
+ * <b>spare</b> (a reactor thread started and parked in advance) through the one-transaction protocol in
+ * {@code HandOff}, keeps a spare ready, and compensates stuck lane workers. It never runs user code.</li>
+ * <li><b>Lane workers</b> ({@code LaneWorkers}): run the backlogs of lanes detached from the reactor, a lane on one
+ * worker while it has backlog; a reactor thread that was handed off becomes its lane's worker until the backlog is
+ * done, then ends.</li>
  * <li><b>The closer</b>: the thread in {@code close}. After the reactor exits, or after the timeout while it is
  * stuck in a task, it takes the consumer role ({@code ConsumerRole}) and drains what is left into the list it
  * returns. A producer whose offer raced with the end of {@code close} takes the role the same way and runs what
@@ -18,8 +24,16 @@
  * <li><b>Observers</b>: any thread calling {@code stats()}; they read what the reactor publishes in
  * {@code ReactorProbe}, never wait, and never write anything the reactor reads.</li>
  * </ul>
- * Data flows one way: producer → ring → reactor → runner → task. Nothing below calls back up: the reactor
- * returns why it stopped, and its supervisor decides what follows.
+ * Data flows one way: producer → ring (or, for a fan-out that found it full, the {@code Overflow} behind it) →
+ * reactor → runner → task, or → lane → worker → runner → part. Nothing below calls back up: the reactor returns
+ * why it stopped, and its supervisor decides what follows.
+ *
+ * <h2>Calls out of the queue</h2>
+ * Every call the control path makes to something the queue does not own (the thread factories, the logger, the
+ * clock, the selector and pipe, the error handler, user tasks and a fan-out's methods) may throw or block. Each goes
+ * through a seam ({@code ThreadFactory}, {@code InternalThreads}, {@code QueueLog}, {@code Clock}, {@code SelectorIo},
+ * {@code TaskErrorHandler}, {@code TaskRunner}), and protocols prepare before they commit and call out after, holding
+ * nothing: a failure there costs at most that call's own effect.
  *
  * <h2>Memory-ordering conventions</h2>
  * <ul>

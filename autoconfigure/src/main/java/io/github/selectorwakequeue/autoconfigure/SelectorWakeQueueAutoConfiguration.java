@@ -106,8 +106,8 @@ public final class SelectorWakeQueueAutoConfiguration {
 				ApplicationContext context) {
 			BooleanSupplier closing = (context instanceof ConfigurableApplicationContext configurable)
 					? configurable::isClosed : () -> true;
-			return new SelectorWakeQueueLifecycle(queue, properties.getShutdownTimeout(),
-					SelectorWakeQueueEventMulticaster::deliverLeftover, isDefinedIn(beanFactory, queue), closing);
+			return new SelectorWakeQueueLifecycle(queue, properties.getShutdownTimeout(), isDefinedIn(beanFactory, queue),
+					closing);
 		}
 
 		/** Whether the queue is a singleton of this bean factory itself, not of an ancestor. */

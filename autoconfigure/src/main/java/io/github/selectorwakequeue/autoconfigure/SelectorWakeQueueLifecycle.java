@@ -3,26 +3,25 @@ package io.github.selectorwakequeue.autoconfigure;
 import java.time.Duration;
 import java.util.List;
 import java.util.Objects;
-import java.util.concurrent.CountDownLatch;
-import java.util.concurrent.TimeUnit;
 import java.util.function.BooleanSupplier;
-import java.util.function.Predicate;
 
-import io.github.selectorwakequeue.FanOut;
-import io.github.selectorwakequeue.Lane;
+import io.github.selectorwakequeue.LaneStats;
 import io.github.selectorwakequeue.SelectorWakeQueue;
+import io.github.selectorwakequeue.Stats;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 import org.springframework.beans.factory.DisposableBean;
+import org.springframework.boot.convert.DurationStyle;
 import org.springframework.context.SmartLifecycle;
 
 /**
  * Stops the {@link SelectorWakeQueue} bean's work with its context, after the web server has shut down
  * gracefully and stopped. When the context closes, the context that defined the queue bean (its owner) closes
- * the queue, draining for up to {@code selector-wake-queue.shutdown-timeout}; each task the queue returns
- * undelivered is offered to the leftover handler it was given (the event routing delivers its events on the
- * closing thread), other returned tasks are counted in the log. It also closes the queue if the context is
+ * the queue, draining for up to {@code selector-wake-queue.shutdown-timeout}, and no longer: that bounds the whole
+ * close. It says at INFO when draining starts (how much waits, the bound) and reports, at WARN, what was left: the
+ * deliveries not made, per listener, and other tasks. Those are not run (with Spring Modulith, a module listener's
+ * publication stays incomplete in the registry, for resubmission). It also closes the queue if the context is
  * destroyed without being stopped (a failed refresh, or a close after {@code stop()}), before the queue's own
  * destroy method runs.
  *
@@ -48,8 +47,6 @@ final class SelectorWakeQueueLifecycle implements SmartLifecycle, DisposableBean
 
 	private final Duration shutdownTimeout;
 
-	private final Predicate<Runnable> leftoverHandler;
-
 	private final boolean ownsQueue;
 
 	private final BooleanSupplier contextClosing;
@@ -59,15 +56,13 @@ final class SelectorWakeQueueLifecycle implements SmartLifecycle, DisposableBean
 	/**
 	 * @param queue the queue to close
 	 * @param shutdownTimeout how long queued tasks may still run
-	 * @param leftoverHandler runs a task the queue did not run if it knows how, and says whether it did
 	 * @param ownsQueue whether this lifecycle's context defined the queue bean: only then does it close it
 	 * @param contextClosing whether the context is closing (rather than being stopped or paused), asked on stop
 	 */
-	SelectorWakeQueueLifecycle(SelectorWakeQueue queue, Duration shutdownTimeout, Predicate<Runnable> leftoverHandler,
-			boolean ownsQueue, BooleanSupplier contextClosing) {
+	SelectorWakeQueueLifecycle(SelectorWakeQueue queue, Duration shutdownTimeout, boolean ownsQueue,
+			BooleanSupplier contextClosing) {
 		this.queue = Objects.requireNonNull(queue, "queue");
 		this.shutdownTimeout = Objects.requireNonNull(shutdownTimeout, "shutdownTimeout");
-		this.leftoverHandler = Objects.requireNonNull(leftoverHandler, "leftoverHandler");
 		this.ownsQueue = ownsQueue;
 		this.contextClosing = Objects.requireNonNull(contextClosing, "contextClosing");
 	}
@@ -85,7 +80,7 @@ final class SelectorWakeQueueLifecycle implements SmartLifecycle, DisposableBean
 	public void stop() {
 		this.running = false;
 		if (this.ownsQueue && this.contextClosing.getAsBoolean()) {
-			closeAndDeliver();
+			closeWithinTimeout();
 		}
 		else {
 			awaitQueuedTasks();
@@ -105,90 +100,73 @@ final class SelectorWakeQueueLifecycle implements SmartLifecycle, DisposableBean
 	@Override
 	public void destroy() {
 		if (this.ownsQueue) {
-			closeAndDeliver();
+			closeWithinTimeout();
 		}
 	}
 
 	/**
-	 * Waits until every task the queue accepted before this call has run, for up to the shutdown timeout: a
-	 * marker is queued behind them and awaited. The marker is a fan-out with a part in every lane (or a plain task
-	 * when there are no lanes): lanes run their parts in order, so once every part has run, so has every event a
-	 * listener was given before, even by a listener that runs off the reactor. Does not wait on the reactor thread
-	 * itself, nor for a closed queue.
+	 * Waits until the queue is quiescent with respect to this call (everything accepted before it, and what that
+	 * queued in turn, has run: {@link SelectorWakeQueue#awaitQuiescence}), for up to the shutdown timeout. Does not
+	 * wait on the queue's own threads, nor for a closed queue.
 	 */
 	private void awaitQueuedTasks() {
-		if (this.queue.isClosed() || this.queue.isReactorThread()) {
+		if (this.queue.isClosed()) {
 			return;
 		}
-		long deadline = System.nanoTime() + this.shutdownTimeout.toNanos();
-		List<Lane> lanes = this.queue.lanes();
-		CountDownLatch ran = new CountDownLatch(Math.max(1, lanes.size()));
-		Runnable marker = lanes.isEmpty() ? ran::countDown : new DrainMarker(lanes, ran);
 		try {
-			while (!this.queue.offer(marker)) {
-				if (this.queue.isClosed()) {
-					return;
-				}
-				if (deadline - System.nanoTime() <= 0) {
-					break;
-				}
-				// Full: wait for the reactor to make room; this thread is stopping a context, nothing else.
-				Thread.sleep(1);
-			}
-			if (ran.await(Math.max(0, deadline - System.nanoTime()), TimeUnit.NANOSECONDS)) {
+			if (this.queue.awaitQuiescence(this.shutdownTimeout)) {
 				return;
 			}
+		}
+		catch (IllegalStateException ex) {
+			return; // stopped from a listener on the queue's own thread: it cannot wait for itself
 		}
 		catch (InterruptedException ex) {
 			Thread.currentThread().interrupt();
 		}
 		logger.warn("Queue '{}' did not run the tasks queued before this context stopped within {}; "
-				+ "they stay queued and run later", this.queue.name(), this.shutdownTimeout);
+				+ "they stay queued and run later", this.queue.name(), timeout());
 	}
 
-	/** A part in each lane that counts down when its lane reaches it. */
-	private record DrainMarker(List<Lane> lanes, CountDownLatch ran) implements FanOut {
-
-		@Override
-		public int parts() {
-			return this.lanes.size();
-		}
-
-		@Override
-		public Lane lane(int index) {
-			return this.lanes.get(index);
-		}
-
-		@Override
-		public void runPart(int index) {
-			this.ran.countDown();
-		}
-
-	}
-
-	private void closeAndDeliver() {
+	private void closeWithinTimeout() {
 		if (this.queue.isClosed()) {
 			return;
 		}
+		long waiting = waiting();
+		if (waiting > 0) {
+			logger.info("Closing queue '{}': draining {} waiting task(s) and listener event(s) for up to {} "
+					+ "(selector-wake-queue.shutdown-timeout)", this.queue.name(), waiting, timeout());
+		}
 		List<Runnable> notRun = this.queue.close(this.shutdownTimeout);
-		int handled = 0;
-		for (Runnable task : notRun) {
-			if (this.leftoverHandler.test(task)) {
-				handled++;
-			}
-		}
-		int others = notRun.size() - handled;
-		if (handled > 0) {
-			logger.warn("Queue '{}' did not drain within {}: delivered the {} event(s) still queued on thread '{}'",
-					this.queue.name(), this.shutdownTimeout, handled, Thread.currentThread().getName());
-		}
-		if (others > 0) {
-			logger.warn("Queue '{}' closed with {} task(s) that did not run (not events, so not run at shutdown)",
-					this.queue.name(), others);
-		}
 		if (notRun.isEmpty()) {
 			logger.debug("Queue '{}' closed with nothing left", this.queue.name());
+			return;
 		}
+		LeftoverReport left = new LeftoverReport(notRun);
+		if (left.deliveries() > 0) {
+			logger.warn("Queue '{}' did not drain within {}: {} event deliveries not made, per listener: {}. "
+					+ "(With Spring Modulith, the publications of module listeners stay incomplete in the event "
+					+ "publication registry, for resubmission.) Raise selector-wake-queue.shutdown-timeout to let "
+					+ "them finish", this.queue.name(), timeout(), left.deliveries(), left.perListener());
+		}
+		if (left.otherTasks() > 0) {
+			logger.warn("Queue '{}' closed with {} task(s) that did not run", this.queue.name(), left.otherTasks());
+		}
+	}
+
+	private String timeout() {
+		return DurationStyle.SIMPLE.print(this.shutdownTimeout);
+	}
+
+	/** Tasks in the queue and events in the lanes' backlogs now. */
+	private long waiting() {
+		Stats stats = this.queue.stats();
+		long waiting = stats.size();
+		for (var lane : this.queue.lanes()) {
+			LaneStats laneStats = lane.stats();
+			waiting += laneStats.depth();
+		}
+		return waiting;
 	}
 
 }

@@ -116,20 +116,6 @@ final class EventDelivery implements FanOut {
 		return "delivery of " + describe(this.event) + " to " + this.listeners.length + " listener(s)";
 	}
 
-	/**
-	 * Delivers one part that a closing queue returned (a listener's event still waiting in its lane), on the
-	 * calling thread. Never throws: a failure is logged.
-	 */
-	void deliverPartOnCurrentThread(int index) {
-		try {
-			runPart(index);
-		}
-		catch (Throwable ex) {
-			logger.error("Delivering {} to listener {} on thread '{}' failed", describe(this.event),
-					this.listeners[index], Thread.currentThread().getName(), ex);
-		}
-	}
-
 	static String describe(ApplicationEvent event) {
 		if (event instanceof PayloadApplicationEvent<?> payloadEvent) {
 			return "event " + payloadEvent.getPayload().getClass().getName();

@@ -12,7 +12,6 @@ import java.util.concurrent.atomic.LongAdder;
 import java.util.function.Supplier;
 
 import io.github.selectorwakequeue.Lane;
-import io.github.selectorwakequeue.LanePart;
 import io.github.selectorwakequeue.SelectorWakeQueue;
 import io.github.selectorwakequeue.spring.event.EventContextPropagation.Scope;
 import io.github.selectorwakequeue.spring.event.PublisherThreadListeners.Reasons;
@@ -427,33 +426,6 @@ public final class EventRouter {
 				scope.close();
 			}
 		}
-	}
-
-	/**
-	 * Delivers, on the calling thread, a task that a queue returned undelivered from
-	 * {@link SelectorWakeQueue#close(java.time.Duration)}, if it is an event delivery or a {@link ListenerTask} of a
-	 * router. Never throws: listener failures are logged. Called by whoever closes the queue.
-	 * @param task a task the queue did not run
-	 * @return whether the task was an event delivery or listener task (it has now run)
-	 */
-	public static boolean deliverLeftover(Runnable task) {
-		if (task instanceof EventDelivery delivery) {
-			delivery.deliverOnCurrentThread();
-			return true;
-		}
-		if (task instanceof LanePart part && part.fanOut() instanceof EventDelivery delivery) {
-			delivery.deliverPartOnCurrentThread(part.index());
-			return true;
-		}
-		if (task instanceof ListenerTask listenerTask) {
-			listenerTask.runOnCurrentThread();
-			return true;
-		}
-		if (task instanceof LanePart part && part.fanOut() instanceof ListenerTask listenerTask) {
-			listenerTask.runOnCurrentThread();
-			return true;
-		}
-		return false;
 	}
 
 	/**

@@ -168,17 +168,6 @@ public final class SelectorWakeQueueEventMulticaster extends SimpleApplicationEv
 		this.alsoDescribed = Objects.requireNonNull(listeners, "listeners");
 	}
 
-	/**
-	 * Delivers, on the calling thread, a task that a queue returned undelivered from
-	 * {@link SelectorWakeQueue#close(java.time.Duration)}, if it is an event delivery. Never throws: listener
-	 * failures are logged. Called by whoever closes the queue.
-	 * @param task a task the queue did not run
-	 * @return whether the task was an event delivery (it has now been delivered)
-	 */
-	public static boolean deliverLeftover(Runnable task) {
-		return EventRouter.deliverLeftover(task);
-	}
-
 	private EventRoute route(ApplicationEvent event, ResolvableType type) {
 		Object source = event.getSource();
 		Class<?> sourceType = (source != null) ? source.getClass() : null;
