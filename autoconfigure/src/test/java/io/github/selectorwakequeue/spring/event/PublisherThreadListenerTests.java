@@ -153,32 +153,21 @@ class PublisherThreadListenerTests {
 
 	}
 
-	static class RequestScopedListener {
+	/** One class, a bean of it in each scope: which thread a listener runs on depends on its bean's scope. */
+	static class ScopedListener {
 
 		private final Threads threads;
 
-		RequestScopedListener(Threads threads) {
+		private final String scope;
+
+		ScopedListener(Threads threads, String scope) {
 			this.threads = threads;
+			this.scope = scope;
 		}
 
 		@EventListener
 		public void onPing(Ping ping) {
-			this.threads.ran("request");
-		}
-
-	}
-
-	static class SessionScopedListener {
-
-		private final Threads threads;
-
-		SessionScopedListener(Threads threads) {
-			this.threads = threads;
-		}
-
-		@EventListener
-		public void onPing(Ping ping) {
-			this.threads.ran("session");
+			this.threads.ran(this.scope);
 		}
 
 	}
@@ -188,14 +177,14 @@ class PublisherThreadListenerTests {
 
 		@Bean
 		@RequestScope
-		RequestScopedListener requestScopedListener(Threads threads) {
-			return new RequestScopedListener(threads);
+		ScopedListener requestScopedListener(Threads threads) {
+			return new ScopedListener(threads, "request");
 		}
 
 		@Bean
 		@SessionScope
-		SessionScopedListener sessionScopedListener(Threads threads) {
-			return new SessionScopedListener(threads);
+		ScopedListener sessionScopedListener(Threads threads) {
+			return new ScopedListener(threads, "session");
 		}
 
 		@Bean
