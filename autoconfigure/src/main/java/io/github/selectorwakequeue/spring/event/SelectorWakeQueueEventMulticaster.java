@@ -30,16 +30,21 @@ import org.springframework.util.ErrorHandler;
 /**
  * The {@code applicationEventMulticaster} that delivers application events to their listeners on the
  * {@link SelectorWakeQueue}'s reactor thread: one task per event, listeners in their {@code @Order}, events
- * in publish order. Listeners are resolved exactly as {@link SimpleApplicationEventMulticaster} resolves them.
+ * in publish order. Listeners are resolved exactly as {@link SimpleApplicationEventMulticaster} resolves them, when an
+ * event needs them: no listener bean is looked up ahead of time. The registrations are mirrored
+ * ({@link ListenerRegistry}) to tell which listener an instance is (one lane per listener), and to describe the
+ * listeners without creating any ({@link #describeListeners()}, and one INFO line per context once it is
+ * refreshed).
  *
  * <h2>Routing</h2>
  * <ul>
  * <li>Events that must stay synchronous ({@link SynchronousEvents}) reach every listener on the publisher's
  * thread.</li>
- * <li>Listeners whose {@link ApplicationListener#supportsAsyncExecution()} is {@code false} (every
- * {@code @TransactionalEventListener}, which needs the publisher's transaction) and Spring's
- * {@code @RecordApplicationEvents} recorder run on the publisher's thread, after the event was queued for
- * the others.</li>
+ * <li>Listeners that need the publisher's thread ({@link PublisherThreadListeners}: those whose
+ * {@link ApplicationListener#supportsAsyncExecution()} is {@code false}, such as every
+ * {@code @TransactionalEventListener}; {@link PublisherThread @PublisherThread} ones and those named in
+ * {@code selector-wake-queue.events.publisher-thread-listeners}; those of request- or session-scoped beans; the
+ * tests' event recorders) run on the publisher's thread, after the event was queued for the others.</li>
  * <li>All other listeners run on the reactor. An exception there is reported to the {@link ErrorHandler}
  * bean if there is one, else logged and counted by the queue; it stops neither the other listeners of that
  * event nor later events. On the publisher's thread, exceptions propagate to the publisher as with Spring's own
