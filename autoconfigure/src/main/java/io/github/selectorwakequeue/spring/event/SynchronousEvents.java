@@ -29,6 +29,8 @@ import org.springframework.util.ClassUtils;
  * <li>{@link AvailabilityChangeEvent}: readiness and liveness state must be current when the publisher
  * returns;</li>
  * <li>{@code WebServerInitializedEvent}: sets {@code local.server.port}, read right after;</li>
+ * <li>{@code TestContextEvent} (Spring's test-step events, {@code @BeforeTestMethod} and the others): a listener of
+ * one prepares or checks the test step it belongs to, which goes on when the publisher returns;</li>
  * <li>the types listed in {@code selector-wake-queue.events.synchronous-types}.</li>
  * </ul>
  * Subclasses count; for a {@link PayloadApplicationEvent} the payload's class is checked too. Which listeners stay
@@ -39,13 +41,18 @@ final class SynchronousEvents {
 	/** Looked up by name: Boot's web server module is optional (a type hint in {@link EventRoutingRuntimeHints}). */
 	static final String WEB_SERVER_INITIALIZED_EVENT = "org.springframework.boot.web.server.context.WebServerInitializedEvent";
 
+	/** Looked up by name: spring-test is on the class path only in tests. */
+	static final String TEST_CONTEXT_EVENT = "org.springframework.test.context.event.TestContextEvent";
+
 	private final Class<?>[] types;
 
 	SynchronousEvents(List<Class<?>> additionalTypes, ClassLoader classLoader) {
 		List<Class<?>> all = new ArrayList<>(List.of(ApplicationContextEvent.class, SpringApplicationEvent.class,
 				AvailabilityChangeEvent.class));
-		if (ClassUtils.isPresent(WEB_SERVER_INITIALIZED_EVENT, classLoader)) {
-			all.add(ClassUtils.resolveClassName(WEB_SERVER_INITIALIZED_EVENT, classLoader));
+		for (String optional : new String[] { WEB_SERVER_INITIALIZED_EVENT, TEST_CONTEXT_EVENT }) {
+			if (ClassUtils.isPresent(optional, classLoader)) {
+				all.add(ClassUtils.resolveClassName(optional, classLoader));
+			}
 		}
 		all.addAll(additionalTypes);
 		this.types = all.toArray(new Class<?>[0]);
