@@ -138,6 +138,7 @@ final class HandOff {
 			finishHandedOff(lane);
 			return LaneDispatcher.HANDED_OFF;
 		}
+		this.runningFanOut = null; // the event it carries is garbage once delivered: keep nothing reachable
 		if (escaped instanceof Error error) {
 			throw error;
 		}
@@ -208,6 +209,10 @@ final class HandOff {
 			return null;
 		}
 		Lane lane = this.runningLane;
+		FanOut fanOut = this.runningFanOut;
+		if (lane == null || fanOut == null) {
+			return null; // read after the part ended (cleared after D4): the CAS below would fail anyway
+		}
 		long ran = now - this.watchedSince;
 		if (ran < this.runtime.stuckFloorNanos || this.runtime.state.isTerminated()) {
 			return null;
@@ -221,7 +226,7 @@ final class HandOff {
 			return null; // M0 has not succeeded yet (the thread factory fails or is slow): look again later
 		}
 		Record record = new Record(running, lane, this.watchedSince, now, spare); // M2
-		LaneDispatcher.Continuation rest = new LaneDispatcher.Continuation(this.runningFanOut, this.runningParts,
+		LaneDispatcher.Continuation rest = new LaneDispatcher.Continuation(fanOut, this.runningParts,
 				this.runningIndex + 1, null, this.runningFromOverflow);
 		lane.handOff = record;
 		if (!RUN_TOKEN.compareAndSet(this, token, HANDED_OFF)) { // M3
