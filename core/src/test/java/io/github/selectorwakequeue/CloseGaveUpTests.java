@@ -44,31 +44,17 @@ class CloseGaveUpTests {
 			CountDownLatch releaseGate = new CountDownLatch(1);
 			CountDownLatch secondPartRan = new CountDownLatch(1);
 			AtomicInteger besideTheRunningPart = new AtomicInteger();
-			FanOut gateThenStuck = new FanOut() {
-				@Override
-				public int parts() {
-					return 2;
+			this.queue.execute(QueueTestSupport.fanOut((index) -> {
+				if (index == 0) {
+					gateEntered.countDown(); // on the reactor, which is dispatching this fan-out
+					LoggerFailureTests.awaitQuietly(releaseGate);
+					return;
 				}
-
-				@Override
-				public Lane lane(int index) {
-					return (index == 0) ? gate : stuck;
+				if (this.stuckRunning.get()) {
+					besideTheRunningPart.incrementAndGet();
 				}
-
-				@Override
-				public void runPart(int index) {
-					if (index == 0) {
-						gateEntered.countDown(); // on the reactor, which is dispatching this fan-out
-						LoggerFailureTests.awaitQuietly(releaseGate);
-						return;
-					}
-					if (CloseGaveUpTests.this.stuckRunning.get()) {
-						besideTheRunningPart.incrementAndGet();
-					}
-					secondPartRan.countDown();
-				}
-			};
-			this.queue.execute(gateThenStuck);
+				secondPartRan.countDown();
+			}, gate, stuck));
 			assertThat(gateEntered.await(10, TimeUnit.SECONDS)).isTrue();
 			List<Runnable> notRun = this.queue.close(Duration.ZERO); // gives up on the stuck part at once
 			releaseGate.countDown(); // the reactor goes on with the fan-out it was dispatching

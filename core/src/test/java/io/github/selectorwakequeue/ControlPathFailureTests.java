@@ -36,29 +36,14 @@ class ControlPathFailureTests {
 	void aClockFailingOnTheReactorRightAfterAPartRanLosesNoOtherPartOfItsFanOut() {
 		assertTimeoutPreemptively(Duration.ofSeconds(30), () -> {
 			FailingClock clock = new FailingClock();
-			this.queue = SelectorWakeQueue.builder().name("reactor-clock-fails").nanoClock(clock).build();
-			this.queue.start();
-			Lane[] lanes = { this.queue.lane("a"), this.queue.lane("b"), this.queue.lane("c") };
+			this.queue = started(SelectorWakeQueue.builder().name("reactor-clock-fails").nanoClock(clock));
 			AtomicIntegerArray ran = new AtomicIntegerArray(3);
-			this.queue.execute(new FanOut() {
-				@Override
-				public int parts() {
-					return 3;
+			this.queue.execute(QueueTestSupport.fanOut((index) -> {
+				ran.incrementAndGet(index);
+				if (index == 0 && this.queue.isReactorThread()) {
+					clock.failNextReadOnThisThread(); // the reactor's read that times this part
 				}
-
-				@Override
-				public Lane lane(int index) {
-					return lanes[index];
-				}
-
-				@Override
-				public void runPart(int index) {
-					ran.incrementAndGet(index);
-					if (index == 0 && ControlPathFailureTests.this.queue.isReactorThread()) {
-						clock.failNextReadOnThisThread(); // the reactor's read that times this part
-					}
-				}
-			});
+			}, this.queue.lane("a"), this.queue.lane("b"), this.queue.lane("c")));
 			assertThat(this.queue.awaitQuiescence(Duration.ofSeconds(2))).as("quiescent").isTrue();
 			assertThat(ran.toString()).as("runs of parts 0, 1, 2").isEqualTo("[1, 1, 1]");
 			Stats stats = this.queue.stats();
@@ -70,10 +55,8 @@ class ControlPathFailureTests {
 	void aClockFailingOnALaneWorkerLeavesItsLaneFreeAndLosesNoPart() {
 		assertTimeoutPreemptively(Duration.ofSeconds(30), () -> {
 			FailingClock clock = new FailingClock();
-			this.queue = SelectorWakeQueue.builder().name("worker-clock-fails").nanoClock(clock)
-				.laneThresholds(Duration.ofNanos(50_000), Duration.ofSeconds(10), 2, 10_000)
-				.build();
-			this.queue.start();
+			this.queue = started(SelectorWakeQueue.builder().name("worker-clock-fails").nanoClock(clock)
+				.laneThresholds(Duration.ofNanos(50_000), Duration.ofSeconds(10), 2, 10_000));
 			Lane slow = this.queue.lane("slow");
 			AtomicInteger ran = new AtomicInteger();
 			AtomicBoolean failed = new AtomicBoolean();
@@ -98,10 +81,8 @@ class ControlPathFailureTests {
 	void aClockFailingOnTheHandedOffThreadLeavesItsLaneFreeAndLosesNoPart() {
 		assertTimeoutPreemptively(Duration.ofSeconds(30), () -> {
 			FailingClock clock = new FailingClock();
-			this.queue = SelectorWakeQueue.builder().name("handed-off-clock-fails").nanoClock(clock)
-				.laneThresholds(Duration.ofMillis(1), Duration.ofMillis(30), 4, 10_000)
-				.build();
-			this.queue.start();
+			this.queue = started(SelectorWakeQueue.builder().name("handed-off-clock-fails").nanoClock(clock)
+				.laneThresholds(Duration.ofMillis(1), Duration.ofMillis(30), 4, 10_000));
 			Lane stuck = this.queue.lane("stuck");
 			CountDownLatch entered = new CountDownLatch(1);
 			CountDownLatch release = new CountDownLatch(1);
@@ -121,6 +102,12 @@ class ControlPathFailureTests {
 			assertThat(later).as("the lane's later parts").hasValue(3);
 			assertThat(stuck.stats().mode()).isNotEqualTo(Lane.Mode.STUCK);
 		});
+	}
+
+	private static SelectorWakeQueue started(SelectorWakeQueue.Builder builder) {
+		SelectorWakeQueue started = builder.build();
+		started.start();
+		return started;
 	}
 
 }

@@ -92,30 +92,27 @@ class HandOffInterleavingTests {
 
 	@Test
 	void settingPendingAfterTheRoleCasLosesTheRestInSomeInterleaving() {
-		Outcome outcome = assertTimeoutPreemptively(Duration.ofSeconds(60),
-				() -> explore(Guards.ALL.pendingAfterRoleCas(), false));
-		assertThat(outcome.violations).anySatisfy((violation) -> assertThat(violation).contains("rest part"));
+		assertSomeInterleavingFails(Guards.ALL.pendingAfterRoleCas(), "rest part");
 	}
 
 	@Test
 	void aStuckThreadThatDoesNotWaitForThePublicationLeavesItsLaneStuckInSomeInterleaving() {
-		Outcome outcome = assertTimeoutPreemptively(Duration.ofSeconds(60),
-				() -> explore(Guards.ALL.noWaitForPublished(), false));
-		assertThat(outcome.violations).anySatisfy((violation) -> assertThat(violation).contains("lane left STUCK"));
+		assertSomeInterleavingFails(Guards.ALL.noWaitForPublished(), "lane left STUCK");
 	}
 
 	@Test
 	void notTakingTheRestBackWhenTheCloserHoldsTheRoleLosesItInSomeInterleaving() {
-		Outcome outcome = assertTimeoutPreemptively(Duration.ofSeconds(60),
-				() -> explore(Guards.ALL.noTakeBack(), false));
-		assertThat(outcome.violations).anySatisfy((violation) -> assertThat(violation).contains("rest part"));
+		assertSomeInterleavingFails(Guards.ALL.noTakeBack(), "rest part");
 	}
 
 	@Test
 	void aCloserCollectingTheLeftoversBeforeTakingTheRoleLosesTheRestInSomeInterleaving() {
-		Outcome outcome = assertTimeoutPreemptively(Duration.ofSeconds(60),
-				() -> explore(Guards.ALL.leftoversBeforeRole(), false));
-		assertThat(outcome.violations).anySatisfy((violation) -> assertThat(violation).contains("rest part"));
+		assertSomeInterleavingFails(Guards.ALL.leftoversBeforeRole(), "rest part");
+	}
+
+	private static void assertSomeInterleavingFails(Guards guards, String violation) {
+		Outcome outcome = assertTimeoutPreemptively(Duration.ofSeconds(60), () -> explore(guards, false));
+		assertThat(outcome.violations).anySatisfy((found) -> assertThat(found).contains(violation));
 	}
 
 	private static Outcome explore(Guards guards, boolean coarse) {
@@ -318,7 +315,7 @@ class HandOffInterleavingTests {
 
 		final Thread spareThread;
 
-		final FanOut fanOut = new ThreeParts();
+		final FanOut fanOut = QueueTestSupport.fanOut((index) -> { }, new Lane[PARTS]); // the model counts runs itself
 
 		// ---- the actors -----------------------------------------------------------------------------------------
 
@@ -798,25 +795,6 @@ class HandOffInterleavingTests {
 					+ java.util.Arrays.deepToString(this.runs) + " returned=" + java.util.Arrays.toString(this.returned)
 					+ " lane=" + this.lane.stuck + "/" + this.lane.workerActive.get() + "/" + (this.lane.handOff != null) + "/"
 					+ this.lane.detached + " violation=" + violation();
-		}
-
-	}
-
-	/** A fan-out of three parts; the model counts its parts' runs itself. */
-	private static final class ThreeParts implements FanOut {
-
-		@Override
-		public int parts() {
-			return 3;
-		}
-
-		@Override
-		public Lane lane(int index) {
-			return null;
-		}
-
-		@Override
-		public void runPart(int index) {
 		}
 
 	}
