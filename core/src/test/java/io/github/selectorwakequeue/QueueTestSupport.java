@@ -5,6 +5,7 @@ import java.util.Arrays;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.function.IntConsumer;
 import java.util.function.LongSupplier;
 
 import static org.assertj.core.api.Assertions.assertThat;
@@ -46,6 +47,26 @@ final class QueueTestSupport {
 			Thread.currentThread().interrupt();
 			throw new AssertionError("interrupted while waiting for the queue to drain", ex);
 		}
+	}
+
+	/** A fan-out with one part per lane, in that order, whose part {@code i} runs {@code runPart.accept(i)}. */
+	static FanOut fanOut(IntConsumer runPart, Lane... lanes) {
+		return new FanOut() {
+			@Override
+			public int parts() {
+				return lanes.length;
+			}
+
+			@Override
+			public Lane lane(int index) {
+				return lanes[index];
+			}
+
+			@Override
+			public void runPart(int index) {
+				runPart.accept(index);
+			}
+		};
 	}
 
 	/** Starts a daemon platform thread running {@code body} (daemon: a failed test cannot keep the JVM alive). */
