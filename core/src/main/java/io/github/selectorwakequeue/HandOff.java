@@ -73,6 +73,8 @@ final class HandOff {
 
 	private final AtomicReference<LaneDispatcher.Continuation> pending;
 
+	private final java.util.concurrent.atomic.AtomicLong cutShort;
+
 	/** Non-zero while a part runs inline (D2 to D4); {@link #HANDED_OFF} once that part was handed off. */
 	@SuppressWarnings("unused") // accessed through RUN_TOKEN
 	private volatile long runToken;
@@ -98,12 +100,12 @@ final class HandOff {
 
 	private long lastLook;
 
-	HandOff(LaneRuntime runtime, ReactorSupervisor supervisor, ReactorProbe probe,
-			AtomicReference<LaneDispatcher.Continuation> pending) {
+	HandOff(LaneRuntime runtime, ReactorSupervisor supervisor, ReactorProbe probe, LaneDispatcher dispatcher) {
 		this.runtime = runtime;
 		this.supervisor = supervisor;
 		this.probe = probe;
-		this.pending = pending;
+		this.pending = dispatcher.pending;
+		this.cutShort = dispatcher.cutShort;
 	}
 
 	// ---- the reactor ------------------------------------------------------------------------------------------
@@ -119,7 +121,7 @@ final class HandOff {
 		int runs = lane.inlineRuns++;
 		boolean timed = runs < 16 || (runs & 15) == 0 || lane.streak > 0;
 		Clock clock = this.runtime.clock;
-		long start = timed ? clock.nanoTime() : 0;
+		long start = timed ? Clock.readHolding(clock) : 0;
 		this.runningLane = lane; // D1
 		this.runningFanOut = fanOut;
 		this.runningParts = parts;
@@ -127,27 +129,23 @@ final class HandOff {
 		this.runningFromOverflow = fromOverflow;
 		long token = ++this.tokenSequence;
 		RUN_TOKEN.setRelease(this, token); // D2
-		Throwable escaped = null;
 		try {
 			this.runtime.runner.runOwnPart(fanOut, index); // D3
 		}
 		catch (Throwable ex) {
-			escaped = ex; // the runner contains everything but an error while reporting an error
+			// An error while the runner contained the part's own failure (it contains everything else): the part is
+			// over all the same, and this thread must still learn whether it is the reactor.
+			this.runtime.log.log(System.Logger.Level.ERROR, "An error escaped while a failing part of lane '"
+					+ lane.name() + "' was reported", ex);
 		}
 		if (!RUN_TOKEN.compareAndSet(this, token, 0L)) { // D4
 			finishHandedOff(lane);
 			return LaneDispatcher.HANDED_OFF;
 		}
 		this.runningFanOut = null; // the event it carries is garbage once delivered: keep nothing reachable
-		if (escaped instanceof Error error) {
-			throw error;
-		}
-		if (escaped != null) {
-			throw (RuntimeException) escaped;
-		}
 		lane.countDelivered();
 		if (timed) {
-			lane.recordCost(clock.nanoTime() - start, true);
+			lane.recordCost(Clock.readHolding(clock) - start, true);
 		}
 		if ((runs & (LaneRuntime.HAND_OFF_DECAY_PARTS - 1)) == 0 && lane.handOffs > 0) {
 			lane.handOffs = lane.handOffs - 1;
@@ -166,7 +164,7 @@ final class HandOff {
 				Thread.yield();
 			}
 		}
-		long now = this.runtime.clock.nanoTime(); // S3
+		long now = Clock.readHolding(this.runtime.clock); // S3
 		lane.handOff = null;
 		lane.runningThread = null;
 		lane.runningSinceNanos = 0;
@@ -177,8 +175,16 @@ final class HandOff {
 		lane.recordCost(now - record.sinceNanos, false);
 		LaneDispatcher.Continuation rest = record.leftover; // S4
 		if (rest != null) {
+			// closed meanwhile: the rest runs here, as any task then running, each part after its lane's current one
 			for (int index = rest.from(); index < rest.parts(); index++) {
-				this.runtime.runner.runOwnPart(rest.fanOut(), index); // closed meanwhile: as any task then running
+				Lane other = this.runtime.runner.lane(rest.fanOut(), index);
+				if (other == null) {
+					continue;
+				}
+				if (other != lane) {
+					other.awaitNoRunner();
+				}
+				this.runtime.runner.runOwnPart(rest.fanOut(), index);
 			}
 		}
 		this.runtime.workers.runLaneHere(lane);
@@ -258,6 +264,9 @@ final class HandOff {
 		}
 		else {
 			record.leftover = this.pending.getAndSet(null); // the closer holds the role; unless it took the rest, T1 runs it
+			if (record.leftover != null) {
+				this.cutShort.incrementAndGet();
+			}
 		}
 		this.probe.idle(); // the stuck thread never touches the probe again, and the spare has not started
 		record.published = true;

@@ -213,6 +213,23 @@ public final class Lane {
 		this.runtime.forgetIfReleased(this);
 	}
 
+	/**
+	 * After the queue terminated: waits until no thread runs this lane's parts any more, so that a part run inline
+	 * then (the rest of a fan-out close gave up on) never runs beside the lane's current one. The lane's runner lets go
+	 * once its current part returns, and a lane still waiting for a worker is let go at shutdown; a part that never
+	 * returns keeps the caller here, as it keeps its own thread.
+	 */
+	void awaitNoRunner() {
+		for (int spins = 0; this.workerActive.get(); spins++) {
+			if (spins < 64) {
+				Thread.onSpinWait();
+			}
+			else {
+				java.util.concurrent.locks.LockSupport.parkNanos(this, 100_000);
+			}
+		}
+	}
+
 	/** Whether nothing waits in the lane and no part of it runs off the reactor. */
 	boolean isIdle() {
 		return this.depth.get() == 0 && !this.workerActive.get() && !this.stuck;

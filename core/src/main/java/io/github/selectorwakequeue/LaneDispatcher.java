@@ -2,6 +2,7 @@ package io.github.selectorwakequeue;
 
 import java.util.ArrayList;
 import java.util.List;
+import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.atomic.AtomicReference;
 
 /**
@@ -47,6 +48,13 @@ final class LaneDispatcher {
 	private final Overflow overflow;
 
 	private HandOff handOff;
+
+	/**
+	 * Fan-outs whose rest did not go through the reactor after all: taken by the closer ({@link #leftovers()}), or
+	 * left to a thread that was handed off while the closer held the role. Each was taken from the queue and counts
+	 * as dispatched, though no reactor finished it.
+	 */
+	final AtomicLong cutShort = new AtomicLong();
 
 	LaneDispatcher(LaneRuntime runtime, Overflow overflow) {
 		this.runtime = runtime;
@@ -128,7 +136,9 @@ final class LaneDispatcher {
 	private int dispatchPart(Lane lane, FanOut fanOut, int parts, int index, boolean fromOverflow) {
 		if (this.runtime.state.isTerminated()) {
 			// close gave up waiting while this fan-out was being dispatched: it finishes here, like any task
-			// that was running then, and none of its parts is left in a backlog nobody will read
+			// that was running then, and none of its parts is left in a backlog nobody will read; after the lane's
+			// running part, if it has one (one part of a lane at a time, even now)
+			lane.awaitNoRunner();
 			this.runtime.runner.runOwnPart(fanOut, index);
 			return DONE;
 		}
@@ -145,13 +155,14 @@ final class LaneDispatcher {
 		if (lane.depth.get() >= this.runtime.maxBacklog) {
 			return BLOCKED;
 		}
-		LanePart part = new LanePart(fanOut, index, this.runtime.clock.nanoTime());
+		LanePart part = new LanePart(fanOut, index, Clock.readHolding(this.runtime.clock));
 		lane.detachedParts.incrementAndGet();
 		lane.backlog.offer(part);
 		lane.depth.incrementAndGet();
 		if (this.runtime.state.isTerminated() && lane.backlog.remove(part)) {
 			// close drained the backlogs before this append saw it (it reads the state after appending): run it
 			lane.depth.decrementAndGet();
+			lane.awaitNoRunner();
 			this.runtime.runner.runOwnPart(fanOut, index);
 			lane.detachedDone.incrementAndGet();
 			return DONE;
@@ -176,7 +187,8 @@ final class LaneDispatcher {
 		List<Runnable> left = new ArrayList<>();
 		Continuation continuation = this.pending.getAndSet(null);
 		if (continuation != null) {
-			long now = this.runtime.clock.nanoTime();
+			this.cutShort.incrementAndGet();
+			long now = Clock.readHolding(this.runtime.clock);
 			for (int index = continuation.from(); index < continuation.parts(); index++) {
 				left.add(new LanePart(continuation.fanOut(), index, now));
 			}

@@ -166,6 +166,29 @@ final class LaneWorkers {
 	 * @param worker the pool worker running it, or {@code null} for a thread that was handed off
 	 */
 	private void runLane(Lane lane, Worker worker) {
+		boolean released = false;
+		try {
+			released = runLaneUntilReleased(lane, worker);
+		}
+		finally {
+			if (!released) {
+				// Something escaped (an error while containing an error): this thread dies, the lane must not stay
+				// taken by it. Another worker takes over whatever is left.
+				lane.runningThread = null;
+				lane.runningSinceNanos = 0;
+				lane.workerActive.set(false);
+				if (lane.depth.get() > 0 && !this.state.isTerminated() && lane.workerActive.compareAndSet(false, true)) {
+					schedule(lane);
+				}
+			}
+		}
+	}
+
+	/**
+	 * The body of {@link #runLane}.
+	 * @return {@code true} once it has let go of the lane (or handed it back to the line)
+	 */
+	private boolean runLaneUntilReleased(Lane lane, Worker worker) {
 		int batch = 0;
 		while (true) {
 			LanePart part = take(lane);
@@ -174,13 +197,13 @@ final class LaneWorkers {
 				if (++batch >= LaneRuntime.WORKER_BATCH && othersWaitForAWorker()) {
 					this.ready.offer(lane); // keeps workerActive: it is still due a worker
 					wakeOrStart();
-					return;
+					return true;
 				}
 				continue;
 			}
 			if (this.state.isTerminated()) {
 				lane.workerActive.set(false);
-				return;
+				return true;
 			}
 			lane.workerActive.set(false);
 			// The reactor appends, then checks workerActive: re-check the backlog after letting go.
@@ -191,7 +214,7 @@ final class LaneWorkers {
 				if (lane.released) {
 					lane.forgetIfReleased();
 				}
-				return;
+				return true;
 			}
 		}
 	}
@@ -221,22 +244,27 @@ final class LaneWorkers {
 
 	private void runPart(Lane lane, LanePart part, Worker worker) {
 		Clock clock = this.clock;
-		long start = clock.nanoTime();
+		long start = Clock.readHolding(clock);
 		lane.runningSinceNanos = start;
 		lane.runningThread = Thread.currentThread();
 		if (worker != null) {
 			worker.partSince = start;
 		}
-		this.runner.runOwnPart(part.fanOut(), part.index());
-		long end = clock.nanoTime();
-		if (worker != null) {
-			worker.partSince = 0;
+		try {
+			this.runner.runOwnPart(part.fanOut(), part.index());
 		}
-		lane.runningThread = null;
-		lane.runningSinceNanos = 0;
-		lane.countDelivered();
-		lane.detachedDone.incrementAndGet();
-		lane.recordCost(end - start, false);
+		finally {
+			// even if an error escaped while the runner contained the part's own: the part is over
+			long end = Clock.readHolding(clock);
+			if (worker != null) {
+				worker.partSince = 0;
+			}
+			lane.runningThread = null;
+			lane.runningSinceNanos = 0;
+			lane.countDelivered();
+			lane.detachedDone.incrementAndGet();
+			lane.recordCost(end - start, false);
+		}
 	}
 
 	// ---- the monitor --------------------------------------------------------------------------------------
@@ -279,6 +307,10 @@ final class LaneWorkers {
 		Worker parked;
 		while ((parked = this.idle.pollFirst()) != null) {
 			parked.wake();
+		}
+		Lane waiting;
+		while ((waiting = this.ready.poll()) != null) {
+			waiting.workerActive.set(false); // nobody will run it now: close took its backlog
 		}
 	}
 

@@ -223,10 +223,10 @@ final class Reactor {
 	/** Runs a task, or dispatches a fan-out to its lanes; times it if it was sampled. */
 	private int runElement(Object element) {
 		if (element instanceof SampledTask sampled) {
-			long start = this.clock.nanoTime();
+			long start = Clock.readHolding(this.clock);
 			int outcome = runTask(sampled.task());
 			if (outcome != LaneDispatcher.HANDED_OFF) {
-				this.runner.recordTiming(start - sampled.enqueuedAtNanos(), this.clock.nanoTime() - start);
+				this.runner.recordTiming(start - sampled.enqueuedAtNanos(), Clock.readHolding(this.clock) - start);
 			}
 			return outcome;
 		}
@@ -241,7 +241,13 @@ final class Reactor {
 			}
 			this.lastPlainTaskType = type;
 		}
-		this.runner.runOwn(task);
+		try {
+			this.runner.runOwn(task);
+		}
+		catch (Throwable ex) {
+			// an error while the runner contained the task's own failure: the task is over all the same, and is
+			// counted; this thread goes on as the reactor
+		}
 		return LaneDispatcher.DONE;
 	}
 

@@ -117,7 +117,7 @@ final class ReactorProbe {
 
 	/** Marks the start of a timer's task, always stamped (timers are few). */
 	void beginTimer() {
-		stamp(this.clock.nanoTime());
+		stamp(Clock.readHolding(this.clock)); // a claimed timer is in hand
 		PHASE.setRelease(this, IN_TASK);
 	}
 

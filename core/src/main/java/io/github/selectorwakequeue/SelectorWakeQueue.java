@@ -134,7 +134,7 @@ public final class SelectorWakeQueue implements Executor, AutoCloseable {
 				this.clock, dispatcher, this.laneRuntime, this.overflow);
 		this.supervisor = new ReactorSupervisor(this.name, builder.threadFactory, reactor, this.state, this.consumer,
 				this.signal, this.threads, this.log);
-		HandOff handOff = new HandOff(this.laneRuntime, this.supervisor, this.probe, dispatcher.pending);
+		HandOff handOff = new HandOff(this.laneRuntime, this.supervisor, this.probe, dispatcher);
 		dispatcher.handOffWith(handOff);
 		this.laneMonitor = new LaneMonitor(this.name, this.laneRuntime, handOff, this.supervisor,
 				builder.internalThreads, this.log);
@@ -220,6 +220,16 @@ public final class SelectorWakeQueue implements Executor, AutoCloseable {
 			if (QueueState.hasWaiters(state)) {
 				this.quiescence.accepted();
 			}
+			this.signal.wakeIfSleeping();
+		}
+		catch (Throwable ex) {
+			this.signal.requestWake();
+		}
+	}
+
+	/** Wakes the reactor if it sleeps; what the wake-up path throws is dropped (the reactor's longest sleep bounds it). */
+	private void wakeGuarded() {
+		try {
 			this.signal.wakeIfSleeping();
 		}
 		catch (Throwable ex) {
@@ -425,7 +435,8 @@ public final class SelectorWakeQueue implements Executor, AutoCloseable {
 		int current = this.state.get();
 		boolean running = current == QueueState.RUNNING && this.supervisor.isAlive();
 		return new Stats(this.name, size, this.ring.capacity(),
-				this.ring.currentProducerIndex() + this.overflow.appended(), this.probe.dispatched(),
+				this.ring.currentProducerIndex() + this.overflow.appended(),
+				this.probe.dispatched() + this.dispatcher.cutShort.get(),
 				this.rejected.sum(), this.callerRuns.sum(), this.discarded.sum(), this.runner.failed(),
 				this.signal.wakeups(), this.supervisor.restarts(), this.signal.rebuilds(), this.ring.tasksLost(),
 				this.supervisor.handOffs(), this.laneRuntime.workers.compensations(), this.overflow.appended(),
@@ -512,10 +523,11 @@ public final class SelectorWakeQueue implements Executor, AutoCloseable {
 		}
 		boolean onReactor = isReactorThread();
 		if (previous == QueueState.RUNNING && !onReactor) {
-			this.signal.wakeIfSleeping();
+			wakeGuarded();
 			this.supervisor.awaitExit(System.nanoTime() + clampedNanos(timeout));
 		}
 		this.state.terminate();
+		wakeGuarded(); // a reactor asleep now (it gave up draining, or was handed a stuck part) ends at once
 		this.probe.awaitNotPolling();
 		// The role first: a hand-off that commits now leaves the rest of its fan-out where the holder of the role
 		// after it finds it (see HandOff).

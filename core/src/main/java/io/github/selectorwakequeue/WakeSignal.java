@@ -147,14 +147,28 @@ final class WakeSignal implements AutoCloseable {
 		this.io = io;
 		this.log = log;
 		this.wakeBuffer.put(0, (byte) 1);
+		Pipe opened = null;
 		try {
-			this.pipe = Pipe.open();
+			opened = Pipe.open();
+			this.pipe = opened;
 			this.pipe.sink().configureBlocking(false);
 			this.pipe.source().configureBlocking(false);
 			this.selector = openSelector();
 		}
 		catch (IOException ex) {
+			closePipe(opened);
 			throw new UncheckedIOException("Could not open the wake-up pipe or selector", ex);
+		}
+		catch (RuntimeException | Error ex) {
+			closePipe(opened); // a failed build leaves no file descriptor behind
+			throw ex;
+		}
+	}
+
+	private static void closePipe(Pipe opened) {
+		if (opened != null) {
+			closeQuietly(opened.source());
+			closeQuietly(opened.sink());
 		}
 	}
 

@@ -374,7 +374,7 @@ class HandOffInterleavingTests {
 			}, new QueueThreads(), InternalThreads.DEFAULT, log);
 			LaneRuntime runtime = new LaneRuntime("model", LaneSettings.DEFAULTS, Clock.SYSTEM, runner, this.state, workers,
 					log);
-			this.dispatcher = new LaneDispatcher(runtime);
+			this.dispatcher = new LaneDispatcher(runtime, new Overflow(this.state, runner, 10_000));
 			this.lane = runtime.lane("stuck");
 			this.supervisor = new ReactorSupervisor("model", this::neverStarted, null, this.state, this.consumer, null,
 					new QueueThreads(), log);
@@ -543,7 +543,7 @@ class HandOffInterleavingTests {
 				}
 				case GO_ON -> { // dispatchFrom goes on: each part runs inline (terminated or not)
 					this.state.isTerminated();
-					runRest(T1, new LaneDispatcher.Continuation(this.fanOut, PARTS, 1, null));
+					runRest(T1, new LaneDispatcher.Continuation(this.fanOut, PARTS, 1, null, false));
 					this.pc[T1] = DONE;
 				}
 				case S1 -> {
@@ -616,7 +616,7 @@ class HandOffInterleavingTests {
 				case M1_STATE -> stop = this.state.isTerminated();
 				case M2_RECORD -> {
 					this.record = new HandOff.Record(this.supervisor.thread(), lane, 1, 2, this.supervisor.spare());
-					this.rest = new LaneDispatcher.Continuation(this.fanOut, PARTS, 1, null);
+					this.rest = new LaneDispatcher.Continuation(this.fanOut, PARTS, 1, null, false);
 					lane.handOff = this.record;
 				}
 				case M3_CAS -> {
