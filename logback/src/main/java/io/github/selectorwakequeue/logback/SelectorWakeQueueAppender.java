@@ -268,6 +268,10 @@ public final class SelectorWakeQueueAppender extends UnsynchronizedAppenderBase<
 		this.queueSize = queueSize;
 	}
 
+	/**
+	 * The configured queue size.
+	 * @return the most events waiting, as set (before rounding up to a power of two)
+	 */
 	public int getQueueSize() {
 		return this.queueSize;
 	}
@@ -300,6 +304,10 @@ public final class SelectorWakeQueueAppender extends UnsynchronizedAppenderBase<
 		this.neverDropLevel = neverDropLevel;
 	}
 
+	/**
+	 * The configured lowest level that may use the reserved slots.
+	 * @return the level name, as set
+	 */
 	public String getNeverDropLevel() {
 		return this.neverDropLevel;
 	}
@@ -313,6 +321,10 @@ public final class SelectorWakeQueueAppender extends UnsynchronizedAppenderBase<
 		this.includeCallerData = includeCallerData;
 	}
 
+	/**
+	 * Whether caller data is computed on the logging thread.
+	 * @return whether to include caller data
+	 */
 	public boolean isIncludeCallerData() {
 		return this.includeCallerData;
 	}
@@ -326,6 +338,10 @@ public final class SelectorWakeQueueAppender extends UnsynchronizedAppenderBase<
 		this.maxFlushTime = maxFlushTime;
 	}
 
+	/**
+	 * The configured flush time.
+	 * @return how long {@link #stop()} lets the reactor append queued events
+	 */
 	public Duration getMaxFlushTime() {
 		return this.maxFlushTime;
 	}
