@@ -218,7 +218,7 @@ function showHealth(group) {
 	if (stalled) {
 		// A stalled listener (its lane holds it up, nothing else waits) or the reactor itself (everything waits).
 		const listener = details.stalledListener;
-		const thread = details.reactorThread || {};
+		const thread = details.stalledThread || details.reactorThread || {};
 		$('stall-reason').textContent = details.reason || 'reactor not running';
 		$('stall-listener-line').hidden = !listener;
 		$('stall-listener').textContent = listener || '';

@@ -217,7 +217,7 @@ class SampleApplicationTests {
 				assertThat(health.getStatus()).isEqualTo(HttpStatus.SERVICE_UNAVAILABLE);
 				DocumentContext body = JsonPath.parse(health.getResponseBody());
 				assertThat(body.read("$.details.stalledListener", String.class)).isEqualTo(STALL);
-				assertThat(body.read("$.details.reactorThread.stackTrace", List.class))
+				assertThat(body.read("$.details.stalledThread.stackTrace", List.class))
 					.anyMatch((frame) -> ((String) frame).contains("StallHazard.onStallRequested"));
 			});
 

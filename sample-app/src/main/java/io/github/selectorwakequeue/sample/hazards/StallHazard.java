@@ -27,7 +27,7 @@ import org.springframework.web.bind.annotation.RestController;
  * a new reactor thread carries on with every other listener and task: a {@code POST /burst} meanwhile is delivered
  * in full. Only this listener's own later events wait, in its lane. Once it has run longer than
  * {@code selector-wake-queue.health.stall-threshold}, {@code /actuator/health} turns {@code DOWN}, naming the
- * listener ({@code stalledListener}) and showing its thread's frames ({@code reactorThread}); when it returns, its
+ * listener ({@code stalledListener}) and showing its thread's frames ({@code stalledThread}); when it returns, its
  * thread runs the events that waited for it, health is {@code UP} again, and the lane stays on a worker (a stall
  * counts as slow), so a later stall runs there from the start ({@code ON_WORKER}) and turns health {@code DOWN} the
  * same way. (With {@code selector-wake-queue.lanes.enabled=false} it holds the reactor instead, and everything waits
