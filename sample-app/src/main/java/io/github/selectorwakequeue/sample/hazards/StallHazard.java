@@ -61,9 +61,9 @@ class StallHazard {
 	}
 
 	@PostMapping("/hazards/stall")
-	Map<String, Object> stall(@RequestParam(defaultValue = "15") String seconds) {
+	Map<String, Object> stall(@RequestParam(required = false) String seconds) {
 		ParameterCheck check = new ParameterCheck();
-		int s = check.intBetween("seconds", seconds, 1, MAX_SECONDS);
+		int s = check.intBetween("seconds", seconds, 15, 1, MAX_SECONDS);
 		check.orThrow();
 		this.events.publishEvent(new StallRequested(s));
 		Map<String, Object> answer = new LinkedHashMap<>();
