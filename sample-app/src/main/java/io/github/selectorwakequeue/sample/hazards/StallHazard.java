@@ -15,6 +15,7 @@ import org.springframework.beans.factory.annotation.Value;
 import org.springframework.context.ApplicationEventPublisher;
 import org.springframework.context.event.ContextClosedEvent;
 import org.springframework.context.event.EventListener;
+import org.springframework.web.bind.annotation.GetMapping;
 import org.springframework.web.bind.annotation.PostMapping;
 import org.springframework.web.bind.annotation.RequestParam;
 import org.springframework.web.bind.annotation.RestController;
@@ -58,6 +59,20 @@ class StallHazard {
 		this.events = events;
 		this.threshold = threshold;
 		this.stuckThreshold = stuckThreshold;
+	}
+
+	/**
+	 * What a stall does, before one is asked for (the dashboard shows it next to its input): a stall shorter than the
+	 * stall threshold only shows its lane {@code STUCK}; health stays {@code UP}.
+	 * @return the thresholds, as ISO-8601 durations, and the allowed {@code seconds}
+	 */
+	@GetMapping("/hazards/stall")
+	Map<String, Object> settings() {
+		Map<String, Object> settings = new LinkedHashMap<>();
+		settings.put("stuckThreshold", this.stuckThreshold.toString());
+		settings.put("stallThreshold", this.threshold.toString());
+		settings.put("seconds", "1 to " + MAX_SECONDS + " (15)");
+		return settings;
 	}
 
 	@PostMapping("/hazards/stall")
