@@ -15,15 +15,32 @@ final class ConsumerRole {
 	private final AtomicReference<Holder> holder = new AtomicReference<>();
 
 	/**
-	 * Passes the role to a reactor thread about to start, from the expected holder.
-	 * @param from the reactor thread it replaces, or {@code null} if nobody should hold the role now
-	 * @param reactor the new reactor thread
-	 * @return whether the role passed (if not, the thread must not start)
+	 * The holder a reactor thread will be, prepared ahead of the moment the role passes to it (a hand-off allocates
+	 * nothing after it commits).
 	 */
-	boolean passToReactor(Thread from, Thread reactor) {
+	static Holder reactorHolder(Thread reactor) {
+		return new Holder(reactor, true);
+	}
+
+	/**
+	 * Passes the role to a reactor thread about to start (or a parked spare about to be woken), from the expected
+	 * holder.
+	 * @param from the reactor thread it replaces, or {@code null} if nobody should hold the role now
+	 * @param reactor the new reactor thread's holder, from {@link #reactorHolder(Thread)}
+	 * @return whether the role passed (if not, the thread must not poll)
+	 */
+	boolean passToReactor(Thread from, Holder reactor) {
 		Holder current = this.holder.get();
 		boolean expected = (from == null) ? current == null : current != null && current.thread == from;
-		return expected && this.holder.compareAndSet(current, new Holder(reactor, true));
+		return expected && this.holder.compareAndSet(current, reactor);
+	}
+
+	/**
+	 * Gives the role back from a reactor thread that could not be started to the one it was to replace (or to
+	 * nobody), unless somebody took it meanwhile.
+	 */
+	void passBack(Holder notStarted, Thread to) {
+		this.holder.compareAndSet(notStarted, (to != null) ? new Holder(to, true) : null);
 	}
 
 	/**
@@ -60,7 +77,7 @@ final class ConsumerRole {
 		}
 	}
 
-	private record Holder(Thread thread, boolean reactor) {
+	record Holder(Thread thread, boolean reactor) {
 	}
 
 }

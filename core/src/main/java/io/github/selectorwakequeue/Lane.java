@@ -5,6 +5,7 @@ import java.util.Objects;
 import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicLong;
 
 /**
  * A serial lane of a {@link SelectorWakeQueue}: the parts of {@link FanOut}s addressed to it run one at a time, in
@@ -28,7 +29,9 @@ import java.util.concurrent.atomic.AtomicInteger;
  * (it stops taking tasks until the lane has room again), so the queue fills and its overflow policy applies to
  * new submissions, and nothing accepted is reordered or dropped.
  *
- * <p>Get one with {@link SelectorWakeQueue#lane(String)}. Thread-safe; {@link #stats()} never blocks.
+ * <p>Get one with {@link SelectorWakeQueue#lane(String)}; when whatever it served is gone (a listener removed at
+ * run time), {@link #release()} it, so that the queue forgets it once its last part has run. Thread-safe;
+ * {@link #stats()} and {@link #release()} never block.
  */
 public final class Lane {
 
@@ -51,6 +54,8 @@ public final class Lane {
 
 	private final String name;
 
+	private final LaneRuntime runtime;
+
 	private final Clock clock;
 
 	private final long slowThresholdNanos;
@@ -62,6 +67,9 @@ public final class Lane {
 
 	/** Parts in {@link #backlog}. */
 	final AtomicInteger depth = new AtomicInteger();
+
+	/** Places reserved by fan-outs waiting in the queue's {@link Overflow}: they count against the backlog limit. */
+	final AtomicInteger overflowed = new AtomicInteger();
 
 	/**
 	 * Off the reactor: the reactor appends instead of running inline. Written by the reactor (or by the monitor at
@@ -93,8 +101,19 @@ public final class Lane {
 	/** Reactor-owned: parts run inline so far, to choose which to time. */
 	int inlineRuns;
 
-	/** Parts run, wherever. Written by whoever runs the lane (one at a time). */
+	/** Parts run, wherever. Written by whoever runs the lane (one at a time), with release stores. */
 	volatile long delivered;
+
+	private static final java.lang.invoke.VarHandle DELIVERED;
+
+	static {
+		try {
+			DELIVERED = java.lang.invoke.MethodHandles.lookup().findVarHandle(Lane.class, "delivered", long.class);
+		}
+		catch (ReflectiveOperationException ex) {
+			throw new ExceptionInInitializerError(ex);
+		}
+	}
 
 	/** While a part runs off the reactor: its thread, and since when; 0 and {@code null} otherwise. */
 	volatile Thread runningThread;
@@ -107,8 +126,38 @@ public final class Lane {
 	/** 1 while a worker is between checking the queue state and taking a part (close waits this out). */
 	volatile boolean polling;
 
-	Lane(String name, Clock clock, long slowThresholdNanos, long stuckThresholdNanos) {
+	/**
+	 * Parts given to run off the reactor: appended to the backlog, or left running on a thread that was handed off.
+	 * With {@link #detachedDone}, what {@code awaitQuiescence} waits for.
+	 */
+	final AtomicLong detachedParts = new AtomicLong();
+
+	/** Of {@link #detachedParts}, those that have run (or were run by whoever found them at close). */
+	final AtomicLong detachedDone = new AtomicLong();
+
+	/** Set by {@link #release()}; cleared if the lane is asked for again before it is forgotten. */
+	volatile boolean released;
+
+	/**
+	 * The hand-off prepared for this lane's part running inline, written by the monitor just before it tries to
+	 * commit it (see {@link HandOff}); the thread left with the part reads it once its commit is known. Cleared by
+	 * the monitor if the commit failed.
+	 */
+	volatile HandOff.Record handOff;
+
+	/**
+	 * Hand-offs of this lane in a row, recently: each one doubles how long its next inline part may run before it is
+	 * handed off again (so a listener that is sometimes slow does not thrash), and it decays as the lane runs
+	 * quickly on the reactor. Written by the monitor (up) and the reactor (down).
+	 */
+	volatile int handOffs;
+
+	/** Whether a hand-off of this lane has been logged at INFO already (later ones are logged at DEBUG). */
+	volatile boolean handOffLogged;
+
+	Lane(String name, LaneRuntime runtime, Clock clock, long slowThresholdNanos, long stuckThresholdNanos) {
 		this.name = Objects.requireNonNull(name, "name");
+		this.runtime = runtime;
 		this.clock = clock;
 		this.slowThresholdNanos = slowThresholdNanos;
 		this.stuckThresholdNanos = stuckThresholdNanos;
@@ -136,6 +185,37 @@ public final class Lane {
 		return new LaneStats(this.name, mode, this.depth.get(), this.delivered,
 				Duration.ofNanos((head != null) ? Math.max(0, now - head.enqueuedAtNanos()) : 0),
 				Duration.ofNanos(runningFor), thread, Duration.ofNanos(this.costNanos));
+	}
+
+	/**
+	 * Tells the queue that whatever this lane served is gone. Once nothing waits in the lane and no part of it runs
+	 * off the reactor, the queue forgets it: it leaves {@link SelectorWakeQueue#lanes()}, lane observers hear of it
+	 * ({@link LaneObserver#released(Lane)}), and {@link SelectorWakeQueue#lane(String)} with its name creates a new
+	 * lane. Until then, and for fan-outs that still address it afterwards, it works as before: nothing addressed to
+	 * it is dropped. Asking for the lane by name before it is forgotten keeps it. Idempotent; never blocks; any
+	 * thread.
+	 */
+	public void release() {
+		this.released = true;
+		this.runtime.forgetIfReleased(this);
+	}
+
+	/**
+	 * One more part run. A release store, not a volatile one: only observers read it, and a full fence per inline
+	 * part is what the reactor can least afford. By whoever runs the lane's parts (one at a time).
+	 */
+	void countDelivered() {
+		DELIVERED.setRelease(this, (long) DELIVERED.getOpaque(this) + 1);
+	}
+
+	/** Forgets this lane if it was released and is idle now (see {@link LaneRuntime#forgetIfReleased(Lane)}). */
+	void forgetIfReleased() {
+		this.runtime.forgetIfReleased(this);
+	}
+
+	/** Whether nothing waits in the lane and no part of it runs off the reactor. */
+	boolean isIdle() {
+		return this.depth.get() == 0 && !this.workerActive.get() && !this.stuck;
 	}
 
 	/**

@@ -1,7 +1,5 @@
 package io.github.selectorwakequeue;
 
-import java.lang.invoke.MethodHandles;
-import java.lang.invoke.VarHandle;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.atomic.AtomicReference;
@@ -10,31 +8,19 @@ import java.util.concurrent.atomic.AtomicReference;
  * Hands the parts of a {@link FanOut} to their {@link Lane}s, on the reactor thread.
  *
  * <h2>Per part</h2>
- * A lane on the reactor whose cost is below the slow threshold runs the part inline, at once. Otherwise the part is
- * appended to the lane's backlog and a worker is scheduled if none is active ({@link LaneWorkers}). A detached lane
- * comes back on the reactor when it is quick again, its backlog is empty and no worker is active; only the reactor
- * appends to a backlog, so once it has seen that, no part can be waiting behind the one it runs inline. A lane whose
- * backlog is full stops the dispatch: the rest of the fan-out waits here ({@link #resume()}) and the reactor takes
- * no new task until the lane has room.
+ * A lane on the reactor whose cost is below the slow threshold runs the part inline, at once (through
+ * {@link HandOff#runInline}, which hands the reactor off if the part gets stuck). Otherwise the part is appended to
+ * the lane's backlog and a worker is scheduled if none is active ({@link LaneWorkers}). A detached lane comes back
+ * on the reactor when it is quick again, its backlog is empty and no worker is active; only the reactor appends to
+ * a backlog, so once it has seen that, no part can be waiting behind the one it runs inline. A lane whose backlog
+ * is full stops the dispatch: the rest of the fan-out waits here ({@link #resume()}) and the reactor takes no new
+ * task until the lane has room.
  *
- * <h2>Stuck parts: the hand-off protocol</h2>
- * <pre>
- *   reactor thread T1 (inline run)               monitor ({@link LaneMonitor})
- *   D1  publish lane, fan-out, index (plain)       M1  read runToken (acquire); if it is the same non-zero
- *   D2  runToken = t          (release store)           value as a period ago, for longer than the threshold:
- *   D3  run the part                               M2  CAS runToken t → HANDED_OFF; on failure, stop
- *   D4  CAS runToken t → 0                         M3  detach the lane, mark its worker active (T1), mark it stuck,
- *       on failure: T1 was handed off:                  and leave the rest of the fan-out (index + 1 on) for
- *       it runs the lane's backlog as its worker,       {@link #resume()}
- *       then leaves the reactor loop for good      M4  launch T2 as the reactor (the consumer role passes T1 → T2)
- * </pre>
- * D4 and M2 are CAS on the same word from the same expected value: exactly one succeeds, so either the part
- * finished in time and T1 goes on as the reactor, or T1 has been handed off and never touches the ring, the probe
- * or this dispatcher again. D1→D2 (release) and M1 (acquire) make the published lane and fan-out visible to the
- * monitor; everything M3 writes happens before T2 starts. Tokens only grow, so a stale token never matches.
+ * <p>A fan-out's {@code parts()} and {@code lane(i)} are user code, asked once per part through the
+ * {@link TaskRunner}, which contains their failures: a part whose lane cannot be had is reported as failed and the
+ * others go on.
  *
- * <p>Reactor thread only, except {@link #handOff(long)} (the monitor) and {@link #leftovers()} (the closer, once
- * the reactor has stopped polling).
+ * <p>Reactor thread only, except {@link #leftovers()} (the closer, once it holds the consumer role).
  */
 final class LaneDispatcher {
 
@@ -47,43 +33,29 @@ final class LaneDispatcher {
 	/** The calling thread was handed off while it ran a part: it is no longer the reactor. */
 	static final int HANDED_OFF = 2;
 
-	private static final long HANDED_OFF_TOKEN = -1;
-
-	private static final VarHandle RUN_TOKEN;
-
-	static {
-		try {
-			RUN_TOKEN = MethodHandles.lookup().findVarHandle(LaneDispatcher.class, "runToken", long.class);
-		}
-		catch (ReflectiveOperationException ex) {
-			throw new ExceptionInInitializerError(ex);
-		}
-	}
+	/** {@link #resume()} found nothing to resume (the closer took it). */
+	static final int NOTHING_PENDING = 3;
 
 	private final LaneRuntime runtime;
-
-	/** Non-zero while a part runs inline; see the protocol above. */
-	@SuppressWarnings("unused") // accessed through RUN_TOKEN
-	private volatile long runToken;
-
-	/** Reactor-owned: the last token issued. */
-	private long tokenSequence;
-
-	/** The part running inline (published before the token). */
-	private Lane runningLane;
-
-	private FanOut runningFanOut;
-
-	private int runningIndex;
 
 	/**
 	 * A fan-out not yet fully dispatched (a full lane, or a hand-off) and the first part left. Taken with
 	 * {@code getAndSet}, by the reactor to resume it or by the closer to return it: never both.
 	 */
-	private final AtomicReference<Continuation> pending = new AtomicReference<>();
+	final AtomicReference<Continuation> pending = new AtomicReference<>();
 
-	LaneDispatcher(LaneRuntime runtime) {
+	private final Overflow overflow;
+
+	private HandOff handOff;
+
+	LaneDispatcher(LaneRuntime runtime, Overflow overflow) {
 		this.runtime = runtime;
+		this.overflow = overflow;
+	}
+
+	/** Completes construction: the hand-off protocol needs the supervisor, which needs the reactor, which needs us. */
+	void handOffWith(HandOff handOff) {
+		this.handOff = handOff;
 	}
 
 	/**
@@ -91,16 +63,32 @@ final class LaneDispatcher {
 	 * @return {@link #DONE}, {@link #BLOCKED} or {@link #HANDED_OFF}
 	 */
 	int dispatch(FanOut fanOut) {
-		return dispatchFrom(fanOut, 0);
+		int parts = this.runtime.runner.parts(fanOut);
+		return (parts > 0) ? dispatchFrom(fanOut, parts, 0, false) : DONE;
+	}
+
+	/**
+	 * Dispatches a fan-out the reactor took from the {@link Overflow}; it counts as done there once its last part
+	 * has been handed over.
+	 * @return {@link #DONE}, {@link #BLOCKED} or {@link #HANDED_OFF}
+	 */
+	int dispatchOverflowed(FanOut fanOut) {
+		int parts = this.runtime.runner.parts(fanOut);
+		if (parts > 0) {
+			return dispatchFrom(fanOut, parts, 0, true);
+		}
+		this.overflow.markDone();
+		return DONE;
 	}
 
 	/**
 	 * Finishes the fan-out left half-dispatched, if any. The reactor calls it before taking a new task.
-	 * @return {@link #DONE} (nothing left), {@link #BLOCKED} or {@link #HANDED_OFF}
+	 * @return {@link #DONE} (the fan-out is done), {@link #BLOCKED}, {@link #HANDED_OFF} or {@link #NOTHING_PENDING}
 	 */
 	int resume() {
 		Continuation left = this.pending.getAndSet(null);
-		return (left != null) ? dispatchFrom(left.fanOut(), left.from()) : DONE;
+		return (left != null) ? dispatchFrom(left.fanOut(), left.parts(), left.from(), left.fromOverflow())
+				: NOTHING_PENDING;
 	}
 
 	/** Whether a fan-out is left half-dispatched. */
@@ -108,56 +96,64 @@ final class LaneDispatcher {
 		return this.pending.get() != null;
 	}
 
-	/** Whether the lane a blocked fan-out waits for has room again. */
+	/** Whether the lane a blocked fan-out waits for has room again (no user code: the lane is remembered). */
 	boolean blockedLaneHasRoom() {
 		Continuation left = this.pending.get();
-		return left == null || left.from() >= left.fanOut().parts()
-				|| left.fanOut().lane(left.from()).depth.get() < this.runtime.maxBacklog;
+		return left == null || left.blockedOn() == null || left.blockedOn().depth.get() < this.runtime.maxBacklog;
 	}
 
-	private int dispatchFrom(FanOut fanOut, int from) {
-		int parts = fanOut.parts();
+	private int dispatchFrom(FanOut fanOut, int parts, int from, boolean fromOverflow) {
+		TaskRunner runner = this.runtime.runner;
 		for (int index = from; index < parts; index++) {
-			int outcome = this.runtime.enabled ? dispatchPart(fanOut.lane(index), fanOut, index)
-					: runInlineStrict(fanOut, index);
+			Lane lane = runner.lane(fanOut, index);
+			if (lane == null) {
+				continue; // reported as that part's failure
+			}
+			int outcome = this.runtime.enabled ? dispatchPart(lane, fanOut, parts, index, fromOverflow)
+					: runInlineStrict(lane, fanOut, index);
 			if (outcome == BLOCKED) {
-				this.pending.set(new Continuation(fanOut, index));
+				this.pending.set(new Continuation(fanOut, parts, index, lane, fromOverflow));
 				return BLOCKED;
 			}
 			if (outcome == HANDED_OFF) {
 				return HANDED_OFF;
 			}
 		}
+		if (fromOverflow) {
+			this.overflow.markDone();
+		}
 		return DONE;
 	}
 
-	private int dispatchPart(Lane lane, FanOut fanOut, int index) {
+	private int dispatchPart(Lane lane, FanOut fanOut, int parts, int index, boolean fromOverflow) {
 		if (this.runtime.state.isTerminated()) {
 			// close gave up waiting while this fan-out was being dispatched: it finishes here, like any task
 			// that was running then, and none of its parts is left in a backlog nobody will read
-			this.runtime.runner.runPart(fanOut, index);
+			this.runtime.runner.runOwnPart(fanOut, index);
 			return DONE;
 		}
 		if (!lane.detached) {
 			if (!lane.slow) {
-				return runInline(lane, fanOut, index);
+				return this.handOff.runInline(lane, fanOut, parts, index, fromOverflow);
 			}
 			lane.detached = true;
 		}
 		else if (!lane.slow && lane.depth.get() == 0 && !lane.workerActive.get()) {
 			lane.detached = false; // quick again, drained, no worker: back on the reactor
-			return runInline(lane, fanOut, index);
+			return this.handOff.runInline(lane, fanOut, parts, index, fromOverflow);
 		}
 		if (lane.depth.get() >= this.runtime.maxBacklog) {
 			return BLOCKED;
 		}
 		LanePart part = new LanePart(fanOut, index, this.runtime.clock.nanoTime());
+		lane.detachedParts.incrementAndGet();
 		lane.backlog.offer(part);
 		lane.depth.incrementAndGet();
 		if (this.runtime.state.isTerminated() && lane.backlog.remove(part)) {
 			// close drained the backlogs before this append saw it (it reads the state after appending): run it
 			lane.depth.decrementAndGet();
-			this.runtime.runner.runPart(fanOut, index);
+			this.runtime.runner.runOwnPart(fanOut, index);
+			lane.detachedDone.incrementAndGet();
 			return DONE;
 		}
 		if (!lane.workerActive.get() && lane.workerActive.compareAndSet(false, true)) {
@@ -166,62 +162,11 @@ final class LaneDispatcher {
 		return DONE;
 	}
 
-	/**
-	 * Runs a part inline, timing the first sixteen runs of a lane, then one in sixteen, and every run while the
-	 * lane has a streak of slow ones going (so a lane that turns slow is judged on consecutive parts).
-	 */
-	private int runInline(Lane lane, FanOut fanOut, int index) {
-		int runs = lane.inlineRuns++;
-		boolean timed = runs < 16 || (runs & 15) == 0 || lane.streak > 0;
-		long start = timed ? this.runtime.clock.nanoTime() : 0;
-		this.runningLane = lane; // D1
-		this.runningFanOut = fanOut;
-		this.runningIndex = index;
-		long token = ++this.tokenSequence;
-		RUN_TOKEN.setRelease(this, token); // D2
-		this.runtime.runner.runPart(fanOut, index); // D3
-		if (!RUN_TOKEN.compareAndSet(this, token, 0L)) { // D4
-			this.runtime.workers.runHandedOff(lane);
-			return HANDED_OFF;
-		}
-		lane.delivered = lane.delivered + 1;
-		if (timed) {
-			lane.recordCost(this.runtime.clock.nanoTime() - start, true);
-		}
-		return DONE;
-	}
-
 	/** Lanes switched off: every part inline, in order, one at a time. */
-	private int runInlineStrict(FanOut fanOut, int index) {
-		this.runtime.runner.runPart(fanOut, index);
-		Lane lane = fanOut.lane(index);
-		if (lane != null) {
-			lane.delivered = lane.delivered + 1;
-		}
+	private int runInlineStrict(Lane lane, FanOut fanOut, int index) {
+		this.runtime.runner.runOwnPart(fanOut, index);
+		lane.countDelivered();
 		return DONE;
-	}
-
-	// ---- the monitor ------------------------------------------------------------------------------------
-
-	/** The token of the part running inline now, 0 if none (M1). */
-	long runningToken() {
-		return (long) RUN_TOKEN.getAcquire(this);
-	}
-
-	/**
-	 * Steps M2 and M3: takes the part that has been running since {@code token} away from the reactor.
-	 * @return the lane that was handed off, or {@code null} if the part finished first
-	 */
-	Lane handOff(long token) {
-		if (token <= 0 || !RUN_TOKEN.compareAndSet(this, token, HANDED_OFF_TOKEN)) { // M2
-			return null;
-		}
-		Lane lane = this.runningLane; // M3
-		lane.detached = true;
-		lane.workerActive.set(true);
-		lane.stuck = true;
-		this.pending.set(new Continuation(this.runningFanOut, this.runningIndex + 1));
-		return lane;
 	}
 
 	// ---- the closer ---------------------------------------------------------------------------------------
@@ -232,15 +177,18 @@ final class LaneDispatcher {
 		Continuation continuation = this.pending.getAndSet(null);
 		if (continuation != null) {
 			long now = this.runtime.clock.nanoTime();
-			for (int index = continuation.from(); index < continuation.fanOut().parts(); index++) {
+			for (int index = continuation.from(); index < continuation.parts(); index++) {
 				left.add(new LanePart(continuation.fanOut(), index, now));
 			}
 		}
 		return left;
 	}
 
-	/** What is left of a fan-out: its parts from {@code from} on. */
-	private record Continuation(FanOut fanOut, int from) {
+	/**
+	 * What is left of a fan-out: its parts from {@code from} on, of {@code parts} (asked once, at its dispatch), the
+	 * full lane it waits for, if that is why it stopped, and whether it came from the {@link Overflow}.
+	 */
+	record Continuation(FanOut fanOut, int parts, int from, Lane blockedOn, boolean fromOverflow) {
 	}
 
 }

@@ -1,95 +1,130 @@
 package io.github.selectorwakequeue;
 
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.locks.LockSupport;
 
 /**
- * Watches the reactor for a lane's part that has run inline for longer than the stuck threshold, and then lets the
- * reactor carry on without it, as Go's scheduler hands a processor off from a thread blocked in a system call: the
- * stuck thread keeps the part (and then its lane's backlog, as that lane's worker), and a fresh reactor thread takes
- * over the ring (see the hand-off protocol in {@link LaneDispatcher}).
- *
- * <p>One daemon thread per queue, started with the first lane while lanes are on; it keeps watching while the queue
- * drains at close (a stuck part must not hold up the others then either) and stops once close has terminated it.
- * It wakes every quarter of the threshold and reads one volatile field: it costs the reactor nothing, and it never
- * touches the ring or runs user code.
+ * Watches the lanes of one queue from a thread of its own, so that a stuck listener delays only itself:
+ * <ul>
+ * <li>a part that runs inline on the reactor for longer than its lane's threshold is handed off ({@link HandOff}):
+ * a spare reactor thread carries on with everything else;</li>
+ * <li>it keeps that spare ready: a parked thread from the reactor's thread factory, prepared before it is needed, so
+ * a hand-off starts no thread ({@link ReactorSupervisor#prepareSpare()});</li>
+ * <li>workers stuck in a part longer than the stuck threshold are compensated with as many extra workers
+ * ({@link LaneWorkers#compensate}).</li>
+ * </ul>
+ * It looks every quarter of the stuck floor while a part runs inline (a millisecond or so), and every quarter of the
+ * stuck threshold otherwise; each look reads a few volatile fields. It costs the reactor nothing and never runs
+ * user code. What it reports, it logs last, after every step that matters was taken: a log call that blocks or
+ * throws holds up nothing but the next look. An interrupt is cleared and ignored (closing is the only way to stop
+ * it); it ends once close has terminated the queue, retiring the spare.
  */
 final class LaneMonitor implements Runnable {
-
-	private static final System.Logger LOG = System.getLogger(SelectorWakeQueue.class.getName());
 
 	private final String queueName;
 
 	private final LaneRuntime runtime;
 
-	private final LaneDispatcher dispatcher;
+	private final HandOff handOff;
 
 	private final ReactorSupervisor supervisor;
 
-	private final ReactorProbe probe;
+	private final InternalThreads threadMaker;
 
-	private long watchedToken;
+	private final QueueLog log;
 
-	private long watchedSince;
+	private final AtomicBoolean started = new AtomicBoolean();
 
-	LaneMonitor(String queueName, LaneRuntime runtime, LaneDispatcher dispatcher, ReactorSupervisor supervisor,
-			ReactorProbe probe) {
+	LaneMonitor(String queueName, LaneRuntime runtime, HandOff handOff, ReactorSupervisor supervisor,
+			InternalThreads threadMaker, QueueLog log) {
 		this.queueName = queueName;
 		this.runtime = runtime;
-		this.dispatcher = dispatcher;
+		this.handOff = handOff;
 		this.supervisor = supervisor;
-		this.probe = probe;
+		this.threadMaker = threadMaker;
+		this.log = log;
 	}
 
-	/** Starts the monitor's daemon thread. */
-	void start() {
-		Thread thread = new Thread(this, this.queueName + "-lane-monitor");
-		thread.setDaemon(true);
-		thread.start();
+	/** Starts the monitor's daemon thread, once; if it cannot be started, the next call tries again. */
+	void startOnce() {
+		if (this.started.get() || !this.started.compareAndSet(false, true)) {
+			return;
+		}
+		try {
+			this.threadMaker.newThread(this.queueName + "-lane-monitor", this, false).start();
+		}
+		catch (Throwable ex) {
+			this.started.set(false);
+			this.log.log(System.Logger.Level.ERROR, "Could not start the lane monitor of queue '" + this.queueName
+					+ "': stuck listeners are not handed off until it starts (the next new lane tries again)", ex);
+		}
 	}
 
 	@Override
 	public void run() {
-		long period = this.runtime.monitorPeriodNanos();
-		while (!this.runtime.state.isTerminated()) {
-			LockSupport.parkNanos(this, period);
-			try {
-				check();
+		try {
+			this.supervisor.prepareSpare(); // ready before the first part can get stuck
+			while (!this.runtime.state.isTerminated()) {
+				long period = this.handOff.isRunningInline() ? this.runtime.busyPeriodNanos()
+						: this.runtime.idlePeriodNanos();
+				LockSupport.parkNanos(this, period);
+				Thread.interrupted(); // an interrupt is not a request to stop: close is
+				look(period);
 			}
-			catch (Throwable ex) {
-				LOG.log(System.Logger.Level.ERROR, "Lane monitor of queue '" + this.queueName + "' failed", ex);
-			}
+		}
+		finally {
+			this.supervisor.retireSpare();
 		}
 	}
 
-	/** One look (step M1); hands the part off once it has been seen running for longer than the threshold. */
-	void check() {
-		long token = this.dispatcher.runningToken();
-		long now = this.runtime.clock.nanoTime();
-		if (token <= 0 || token != this.watchedToken) {
-			this.watchedToken = token;
-			this.watchedSince = now;
+	/** One look: hand-off first (with the spare prepared earlier), then a new spare, then the workers; logs last. */
+	private void look(long period) {
+		HandOff.Record handedOff = null;
+		long now = 0;
+		try {
+			now = this.runtime.clock.nanoTime();
+			handedOff = this.handOff.check(now, period);
+		}
+		catch (Throwable ex) {
+			this.log.log(System.Logger.Level.ERROR, "Lane monitor of queue '" + this.queueName + "' failed", ex);
+		}
+		if (!this.runtime.state.isTerminated()) {
+			this.supervisor.prepareSpare();
+		}
+		try {
+			this.runtime.workers.compensate((now != 0) ? now : this.runtime.clock.nanoTime(),
+					this.runtime.stuckThresholdNanos);
+		}
+		catch (Throwable ex) {
+			this.log.log(System.Logger.Level.ERROR, "Lane monitor of queue '" + this.queueName + "' failed", ex);
+		}
+		if (handedOff != null) {
+			report(handedOff);
+		}
+	}
+
+	/**
+	 * A hand-off is normal operation: INFO the first time a lane is handed off, in the words of someone who knows
+	 * the lane as a listener; DEBUG afterwards.
+	 */
+	private void report(HandOff.Record record) {
+		Lane lane = record.lane;
+		if (!record.promoted) {
+			return; // the queue was closing: nothing carried on
+		}
+		boolean first = !lane.handOffLogged;
+		lane.handOffLogged = true;
+		System.Logger.Level level = first ? System.Logger.Level.INFO : System.Logger.Level.DEBUG;
+		if (!this.log.isLoggable(level)) {
 			return;
 		}
-		if (now - this.watchedSince < this.runtime.stuckThresholdNanos || this.runtime.state.isTerminated()) {
-			return;
-		}
-		Thread stuck = this.supervisor.thread();
-		Lane lane = this.dispatcher.handOff(token); // M2, M3
-		if (lane == null) {
-			return;
-		}
-		lane.slow = true;
-		lane.runningSinceNanos = this.watchedSince;
-		lane.runningThread = stuck;
-		this.watchedToken = 0;
-		// The stuck thread never touches the probe again and its successor has not started: the probe is ours for
-		// a moment. The fan-out counts as dispatched; the reactor is no longer in a task.
-		this.probe.endTask();
-		this.probe.idle();
-		LOG.log(System.Logger.Level.WARNING, "Lane ''{0}'' of queue ''{1}'' has run one part for over {2} ms on the "
-				+ "reactor: it keeps thread ''{3}'', and a new reactor thread carries on with everything else",
-				lane.name(), this.queueName, (now - this.watchedSince) / 1_000_000, stuck.getName());
-		this.supervisor.handOff(stuck); // M4
+		long usualMicros = TimeUnit.NANOSECONDS.toMicros(lane.costNanos);
+		this.log.log(level, "'" + lane.name() + "' has held the reactor of queue '" + this.queueName + "' for "
+				+ record.ranMillis() + " ms" + ((usualMicros > 0) ? " (it usually takes " + usualMicros + " µs)" : "")
+				+ ": it goes on on its own thread ('" + record.stuck.getName() + "'), and a spare reactor thread carries"
+				+ " on with every other listener and task at once. Its own later events wait for it, in order."
+				+ (first ? " Logged once per lane; later hand-offs are logged at DEBUG." : ""));
 	}
 
 }

@@ -16,4 +16,28 @@ public record LanePart(FanOut fanOut, int index, long enqueuedAtNanos) implement
 		this.fanOut.runPart(this.index);
 	}
 
+	/**
+	 * Names the lane the part is for (a listener's name, say) and its fan-out, as logs of a failing part show it.
+	 * Never throws: a fan-out whose {@code lane} or {@code toString} fails shows as its class.
+	 */
+	@Override
+	public String toString() {
+		String lane;
+		try {
+			Lane target = this.fanOut.lane(this.index);
+			lane = (target != null) ? "'" + target.name() + "'" : "null";
+		}
+		catch (Throwable ex) {
+			lane = "unknown (" + ex.getClass().getSimpleName() + ")";
+		}
+		String of;
+		try {
+			of = String.valueOf(this.fanOut);
+		}
+		catch (Throwable ex) {
+			of = this.fanOut.getClass().getName();
+		}
+		return "part " + this.index + " for lane " + lane + " of " + of;
+	}
+
 }

@@ -6,23 +6,35 @@ import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.TimeUnit;
-import java.util.function.Consumer;
 
 /**
- * What the reactor's side of the lanes of one queue needs: their settings, the clock, the runner that contains
- * failures, the workers that run detached lanes, the queue state they obey, and the registry of lanes by name.
- * Thread-safe.
+ * What the lanes of one queue share: their settings and the thresholds derived from them, the clock, the runner
+ * that contains failures, the workers that run detached lanes, the queue state they obey, the queue's logger, and
+ * the registry of lanes by name. Thread-safe.
  */
 final class LaneRuntime {
 
-	/** Parts a worker runs from one lane before it lets other lanes have the thread. */
+	/** Parts a worker runs from one lane before it lets a lane waiting for a worker have the thread. */
 	static final int WORKER_BATCH = 64;
+
+	/** Inline parts of a lane judged against the stuck threshold itself: its first calls load classes, warm up. */
+	static final int WARM_UP_PARTS = 16;
+
+	/** How far past its usual cost a warmed-up lane's inline part may run before it is handed off. */
+	static final int STUCK_FACTOR = 32;
+
+	/** Quick inline parts after which one recent hand-off of a lane is forgotten. */
+	static final int HAND_OFF_DECAY_PARTS = 1024;
 
 	final boolean enabled;
 
 	final long slowThresholdNanos;
 
+	/** The most any part may hold the reactor: the configured stuck threshold. */
 	final long stuckThresholdNanos;
+
+	/** The least a warmed-up quick lane's part may hold the reactor before it is handed off. */
+	final long stuckFloorNanos;
 
 	final int maxBacklog;
 
@@ -34,47 +46,139 @@ final class LaneRuntime {
 
 	final LaneWorkers workers;
 
+	final QueueLog log;
+
 	private final Map<String, Lane> lanes = new ConcurrentHashMap<>();
 
-	private final List<Consumer<Lane>> observers = new CopyOnWriteArrayList<>();
+	private final List<LaneObserver> observers = new CopyOnWriteArrayList<>();
 
-	LaneRuntime(LaneSettings settings, Clock clock, TaskRunner runner, QueueState state, LaneWorkers workers) {
+	private final String queueName;
+
+	LaneRuntime(String queueName, LaneSettings settings, Clock clock, TaskRunner runner, QueueState state,
+			LaneWorkers workers, QueueLog log) {
+		this.queueName = queueName;
 		this.enabled = settings.enabled();
 		this.slowThresholdNanos = settings.slowThreshold().toNanos();
 		this.stuckThresholdNanos = settings.stuckThreshold().toNanos();
+		this.stuckFloorNanos = stuckFloor(this.stuckThresholdNanos);
 		this.maxBacklog = settings.maxBacklog();
 		this.clock = clock;
 		this.runner = runner;
 		this.state = state;
 		this.workers = workers;
+		this.log = log;
 	}
 
-	/** The lane of that name, created on first use; observers hear of a new lane on the creating thread. */
+	/** A twentieth of the stuck threshold, at least 1 ms (and never more than the threshold itself). */
+	static long stuckFloor(long stuckThresholdNanos) {
+		return Math.min(stuckThresholdNanos, Math.max(TimeUnit.MILLISECONDS.toNanos(1), stuckThresholdNanos / 20));
+	}
+
+	/**
+	 * How long a part of this lane may run inline before it is handed off. The stuck threshold while the lane warms
+	 * up (its first {@link #WARM_UP_PARTS} inline parts load classes, compile, open connections) and whenever the
+	 * reactor thread is runnable: it may be computing, in native I/O, or merely waiting for a CPU on a busy machine,
+	 * and handing off a part that is about to finish gains nothing. Otherwise (the part waits: parked, sleeping, or
+	 * blocked on a monitor) {@link #STUCK_FACTOR} times the lane's measured cost, at least the floor, doubled for
+	 * each recent hand-off of the lane, at most the stuck threshold.
+	 * @param waiting whether the reactor thread is waiting (not runnable) now
+	 */
+	long stuckThresholdOf(Lane lane, boolean waiting) {
+		if (!waiting || lane.inlineRuns <= WARM_UP_PARTS) {
+			return this.stuckThresholdNanos;
+		}
+		long limit = this.stuckThresholdNanos;
+		long threshold = Math.max(this.stuckFloorNanos, Math.min(limit, lane.costNanos * STUCK_FACTOR));
+		for (int recent = lane.handOffs; recent > 0 && threshold < limit; recent--) {
+			threshold <<= 1;
+		}
+		return Math.min(threshold, limit);
+	}
+
+	/** The monitor's period while a part runs inline: a quarter of the floor, at least half a millisecond. */
+	long busyPeriodNanos() {
+		return Math.max(TimeUnit.MICROSECONDS.toNanos(500), this.stuckFloorNanos / 4);
+	}
+
+	/** The monitor's period while nothing runs inline: a quarter of the stuck threshold, at least a millisecond. */
+	long idlePeriodNanos() {
+		return Math.max(TimeUnit.MILLISECONDS.toNanos(1), this.stuckThresholdNanos / 4);
+	}
+
+	/**
+	 * The lane of that name, created on first use; observers hear of a new lane on the creating thread. A lane that
+	 * was released but not yet forgotten is kept (its release is taken back).
+	 */
 	Lane lane(String name) {
 		Lane existing = this.lanes.get(name);
-		if (existing != null) {
+		if (existing != null && !existing.released) {
 			return existing;
 		}
-		Lane created = new Lane(name, this.clock, this.slowThresholdNanos, this.stuckThresholdNanos);
-		existing = this.lanes.putIfAbsent(name, created);
-		if (existing != null) {
-			return existing;
+		Lane[] created = new Lane[1];
+		Lane lane = this.lanes.compute(name, (key, current) -> {
+			if (current != null) {
+				current.released = false;
+				return current;
+			}
+			created[0] = new Lane(name, this, this.clock, this.slowThresholdNanos, this.stuckThresholdNanos);
+			return created[0];
+		});
+		if (created[0] != null) {
+			for (LaneObserver observer : this.observers) {
+				tell(observer, created[0], true);
+			}
 		}
-		for (Consumer<Lane> observer : this.observers) {
-			observer.accept(created);
-		}
-		return created;
+		return lane;
 	}
 
 	List<Lane> lanes() {
 		return new ArrayList<>(this.lanes.values());
 	}
 
-	/** Calls the observer for every lane now, and for every lane created later. */
-	void observe(Consumer<Lane> observer) {
+	/** Calls the observer for every lane now, and for every lane created or forgotten later. */
+	void observe(LaneObserver observer) {
 		this.observers.add(observer);
 		for (Lane lane : this.lanes.values()) {
-			observer.accept(lane);
+			tell(observer, lane, true);
+		}
+	}
+
+	/**
+	 * Forgets a released lane if it is idle, and tells the observers, on the calling thread. Called by
+	 * {@link Lane#release()} and by whoever runs a released lane's last part; only one of them forgets it.
+	 */
+	void forgetIfReleased(Lane lane) {
+		if (!lane.released || !lane.isIdle()) {
+			return;
+		}
+		boolean[] forgotten = new boolean[1];
+		this.lanes.computeIfPresent(lane.name(), (key, current) -> {
+			if (current == lane && lane.released && lane.isIdle()) {
+				forgotten[0] = true;
+				return null;
+			}
+			return current;
+		});
+		if (forgotten[0]) {
+			for (LaneObserver observer : this.observers) {
+				tell(observer, lane, false);
+			}
+		}
+	}
+
+	/** Calls an observer; what it throws is logged, and neither stops the others nor reaches the caller. */
+	private void tell(LaneObserver observer, Lane lane, boolean created) {
+		try {
+			if (created) {
+				observer.created(lane);
+			}
+			else {
+				observer.released(lane);
+			}
+		}
+		catch (Throwable ex) {
+			this.log.log(System.Logger.Level.WARNING, "A lane observer of queue '" + this.queueName + "' failed on "
+					+ lane, ex);
 		}
 	}
 
@@ -88,10 +192,6 @@ final class LaneRuntime {
 		return true;
 	}
 
-	/** Period of the stuck-lane monitor: a quarter of the threshold, at least a millisecond. */
-	long monitorPeriodNanos() {
-		return Math.max(TimeUnit.MILLISECONDS.toNanos(1), this.stuckThresholdNanos / 4);
-	}
 
 	/**
 	 * After close terminated the queue: waits out workers between their state check and their poll, then takes

@@ -7,7 +7,8 @@ import java.time.Duration;
  *
  * @param name the lane's name
  * @param mode where its parts run now
- * @param depth parts waiting in its backlog (only while it is off the reactor)
+ * @param depth parts waiting in its backlog (only while it is off the reactor; fan-outs kept in order behind a full
+ *        queue count in {@link Stats#size()} until the reactor dispatches them)
  * @param delivered parts it has run
  * @param lag how long the oldest waiting part has waited; zero when none waits
  * @param runningFor how long the part running off the reactor has been running; zero when none is (a part running

@@ -3,9 +3,12 @@ package io.github.selectorwakequeue;
 import java.util.concurrent.atomic.AtomicInteger;
 
 /**
- * The queue's life: {@link #NEW} → {@link #RUNNING} → {@link #CLOSING} → {@link #TERMINATED}, never backwards.
- * Every access is volatile: the reactor's read of it after announcing a poll is one half of the close hand-over
- * (see {@link ReactorProbe#beginPoll()}). Thread-safe; never blocks.
+ * The queue's life: {@link #NEW} → {@link #RUNNING} → {@link #CLOSING} → {@link #TERMINATED}, never backwards;
+ * whether fan-outs wait in the {@link Overflow} (then the queue counts as full); and how many threads are waiting in
+ * {@code awaitQuiescence} (see {@link Quiescence}). All live in one word, so that a producer learns what it needs
+ * with the volatile reads it makes anyway before and after its offer (the phase in the low two bits, the overflow
+ * bit next, the waiters above). Every access is volatile: the reactor's read of it after announcing a poll is one half of the
+ * close hand-over (see {@link ReactorProbe#beginPoll()}). Thread-safe; never blocks.
  */
 final class QueueState {
 
@@ -17,23 +20,65 @@ final class QueueState {
 
 	static final int TERMINATED = 3;
 
-	private final AtomicInteger state = new AtomicInteger(NEW);
+	private static final int PHASE = 3;
 
+	/** Set while fan-outs wait in the overflow. */
+	private static final int OVERFLOWING = 4;
+
+	/** Offers are refused: closing (the phase's high bit: {@code CLOSING} or {@code TERMINATED}) or overflowing. */
+	private static final int REFUSING = 2 | OVERFLOWING;
+
+	/** One waiter in {@code awaitQuiescence}, counted above the other bits. */
+	private static final int WAITER = 8;
+
+	private final AtomicInteger word = new AtomicInteger(NEW);
+
+	/** The phase: {@link #NEW}, {@link #RUNNING}, {@link #CLOSING} or {@link #TERMINATED}. */
 	int get() {
-		return this.state.get();
+		return this.word.get() & PHASE;
+	}
+
+	/** The whole word, phase and waiters, in one volatile read; decode it with the static methods below. */
+	int word() {
+		return this.word.get();
+	}
+
+	static boolean isTerminated(int word) {
+		return (word & PHASE) == TERMINATED;
+	}
+
+	static boolean hasWaiters(int word) {
+		return word >= WAITER;
+	}
+
+	/** Whether an offer must be refused: the queue is closing, or fan-outs wait in the overflow. */
+	static boolean isRefusing(int word) {
+		return (word & REFUSING) != 0;
+	}
+
+	boolean isOverflowing() {
+		return (this.word.get() & OVERFLOWING) != 0;
+	}
+
+	void setOverflowing() {
+		this.word.getAndUpdate((current) -> current | OVERFLOWING);
+	}
+
+	void clearOverflowing() {
+		this.word.getAndUpdate((current) -> current & ~OVERFLOWING);
 	}
 
 	boolean isRunning() {
-		return this.state.get() == RUNNING;
+		return get() == RUNNING;
 	}
 
 	/** Whether closing has begun (closing or terminated). */
 	boolean isClosing() {
-		return this.state.get() >= CLOSING;
+		return get() >= CLOSING;
 	}
 
 	boolean isTerminated() {
-		return this.state.get() == TERMINATED;
+		return get() == TERMINATED;
 	}
 
 	/**
@@ -43,14 +88,15 @@ final class QueueState {
 	 */
 	boolean start(String queueName) {
 		while (true) {
-			int current = this.state.get();
-			if (current == RUNNING) {
+			int current = this.word.get();
+			int phase = current & PHASE;
+			if (phase == RUNNING) {
 				return false;
 			}
-			if (current != NEW) {
+			if (phase != NEW) {
 				throw new IllegalStateException("Queue '" + queueName + "' is closed and cannot be started again");
 			}
-			if (this.state.compareAndSet(NEW, RUNNING)) {
+			if (this.word.compareAndSet(current, current - NEW + RUNNING)) {
 				return true;
 			}
 		}
@@ -58,23 +104,38 @@ final class QueueState {
 
 	/**
 	 * Moves to {@code CLOSING} from {@code NEW} or {@code RUNNING}.
-	 * @return the state it left, or {@code -1} if closing had already begun
+	 * @return the phase it left, or {@code -1} if closing had already begun
 	 */
 	int beginClose() {
 		while (true) {
-			int previous = this.state.get();
-			if (previous >= CLOSING) {
+			int current = this.word.get();
+			int phase = current & PHASE;
+			if (phase >= CLOSING) {
 				return -1;
 			}
-			if (this.state.compareAndSet(previous, CLOSING)) {
-				return previous;
+			if (this.word.compareAndSet(current, current - phase + CLOSING)) {
+				return phase;
 			}
 		}
 	}
 
 	/** Moves to {@code TERMINATED}: the reactor must stop polling; the closer owns what is left. */
 	void terminate() {
-		this.state.set(TERMINATED);
+		while (true) {
+			int current = this.word.get();
+			if (this.word.compareAndSet(current, (current & ~PHASE) | TERMINATED)) {
+				return;
+			}
+		}
+	}
+
+	/** A thread starts waiting for quiescence (a full fence: see {@link Quiescence}). */
+	void addWaiter() {
+		this.word.getAndAdd(WAITER);
+	}
+
+	void removeWaiter() {
+		this.word.getAndAdd(-WAITER);
 	}
 
 }

@@ -9,9 +9,9 @@ import java.util.function.BooleanSupplier;
  * signal, the timers, the runner, the probe it reports to, and the queue state it reads) and calls nothing
  * above: {@link #run()} returns why it stopped, and whoever runs it decides what happens next.
  *
- * <p>Every task's {@link Throwable} is contained by the {@link TaskRunner}; the thread's own interrupt status
- * is cleared and ignored (closing is the only way to stop it); selector trouble is handled inside
- * {@link WakeSignal}. Memory-ordering notes are next to the fields they concern, in {@link ReactorProbe} and
+ * <p>Every task's {@link Throwable} is contained by the {@link TaskRunner}, and every task starts with the
+ * thread's interrupt status clear (an interrupt is not a request to stop: closing is); selector trouble is handled
+ * inside {@link WakeSignal}. Memory-ordering notes are next to the fields they concern, in {@link ReactorProbe} and
  * {@link QueueState}.
  */
 final class Reactor {
@@ -63,6 +63,8 @@ final class Reactor {
 
 	private final LaneRuntime laneRuntime;
 
+	private final Overflow overflow;
+
 	/** The sleep re-checks, allocated once: the loop allocates nothing per sleep. */
 	/**
 	 * The class of the last task that was not a {@link FanOut}. A failing check against an interface scans the
@@ -79,7 +81,8 @@ final class Reactor {
 	private final BooleanSupplier laneHasRoom = this::laneHasRoom;
 
 	Reactor(QueueState state, TaskRing ring, WakeSignal signal, Timers timers, TaskRunner runner, ReactorProbe probe,
-			Clock clock, LaneDispatcher lanes, LaneRuntime laneRuntime) {
+			Clock clock, LaneDispatcher lanes, LaneRuntime laneRuntime, Overflow overflow) {
+		this.overflow = overflow;
 		this.state = state;
 		this.ring = ring;
 		this.signal = signal;
@@ -162,8 +165,11 @@ final class Reactor {
 		if (outcome == LaneDispatcher.HANDED_OFF) {
 			return HANDED_OFF;
 		}
+		if (outcome == LaneDispatcher.DONE) {
+			this.probe.endTask(); // the fan-out is counted once, when its last part has been handed over
+		}
 		this.probe.idle();
-		return outcome;
+		return (outcome == LaneDispatcher.NOTHING_PENDING) ? LaneDispatcher.DONE : outcome;
 	}
 
 	/**
@@ -181,19 +187,30 @@ final class Reactor {
 			}
 			long stampTime = this.probe.stampTime(count); // before the poll: see ReactorProbe.stampTime
 			Object element = this.ring.poll(false);
-			if (element == null) {
-				this.probe.idle();
-				if (this.ring.isEmpty()) {
-					this.probe.markEmpty();
-				}
-				break;
+			int outcome;
+			if (element != null) {
+				this.probe.beginTask(count, stampTime);
+				outcome = runElement(element);
 			}
-			this.probe.beginTask(count, stampTime);
-			int outcome = runElement(element);
+			else {
+				// Fan-outs that waited behind the full ring come after everything in it (see Overflow).
+				FanOut overflowed = this.ring.isEmpty() ? this.overflow.poll() : null;
+				if (overflowed == null) {
+					this.probe.idle();
+					if (this.ring.isEmpty()) {
+						this.probe.markEmpty();
+					}
+					break;
+				}
+				this.probe.beginTask(count, stampTime);
+				outcome = this.lanes.dispatchOverflowed(overflowed);
+			}
 			if (outcome == LaneDispatcher.HANDED_OFF) {
 				return HANDED_OFF;
 			}
-			this.probe.endTask();
+			if (outcome == LaneDispatcher.DONE) {
+				this.probe.endTask(); // a blocked fan-out is counted when its resumption is done
+			}
 			count++;
 			if (outcome == LaneDispatcher.BLOCKED) {
 				break;
@@ -224,13 +241,13 @@ final class Reactor {
 			}
 			this.lastPlainTaskType = type;
 		}
-		this.runner.runTask(task);
+		this.runner.runOwn(task);
 		return LaneDispatcher.DONE;
 	}
 
 	/** Closing, and nothing is left anywhere: the ring, a half-dispatched fan-out, or a lane off the reactor. */
 	private boolean isDrained() {
-		return this.ring.isEmpty() && !this.lanes.isBlocked() && this.laneRuntime.allIdle();
+		return this.ring.isEmpty() && this.overflow.isEmpty() && !this.lanes.isBlocked() && this.laneRuntime.allIdle();
 	}
 
 	/**
@@ -248,7 +265,7 @@ final class Reactor {
 				return;
 			}
 			this.probe.beginTimer();
-			this.runner.runTask(due.task());
+			this.runner.runOwn(due.task());
 			this.probe.idle();
 		}
 	}
@@ -278,7 +295,7 @@ final class Reactor {
 
 	/** The re-check before sleeping (R2 in {@link WakeSignal}): tasks or timers arrived, or closing can finish. */
 	private boolean workPending() {
-		return !this.ring.isEmpty() || otherWorkPending();
+		return !this.ring.isEmpty() || !this.overflow.isEmpty() || otherWorkPending();
 	}
 
 	/**

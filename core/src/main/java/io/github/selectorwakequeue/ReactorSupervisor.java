@@ -2,27 +2,31 @@ package io.github.selectorwakequeue;
 
 import java.util.concurrent.ThreadFactory;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.locks.LockSupport;
 
 /**
- * Owns the reactor thread: launches it, runs the {@link Reactor} on it, and replaces it when it dies of
- * something outside any task. A thread that cannot be replaced at once (its factory failed) leaves the queue
- * marked dead, and the next producer that wakes the reactor tries again. It also hands the ring's
- * {@link ConsumerRole} to each new thread and releases it when the thread exits, and, if the closer gave up
- * waiting for a stuck reactor, closes the wake signal once that reactor finally leaves.
+ * Owns the reactor threads: launches the first, keeps a spare parked for hand-offs, makes a spare the reactor
+ * when a hand-off commits, and replaces a reactor thread that dies of something outside any task. It hands the
+ * ring's {@link ConsumerRole} to each new reactor and takes it back when a reactor exits; if the closer gave up
+ * waiting for a stuck reactor, it closes the wake signal once that reactor finally leaves.
  *
- * <p>Thread-safe. Launching calls the user's thread factory, so it is never done by a producer that merely
- * enqueued; only a producer that found the reactor asleep and dead does it.
+ * <p>Every reactor thread, spare or not, comes from the user's thread factory, which is a call out: it may throw,
+ * return {@code null}, or block. So it is called only where nothing waits on it: at {@link #start()} (whose caller
+ * learns of the failure, and may call it again), by the lane monitor preparing a spare ahead of need, and by a
+ * dying reactor thread replacing itself, which keeps trying, with a back-off doubling up to a second, for as long
+ * as the queue runs. Never by a producer.
+ *
+ * <p>Thread-safe.
  */
 final class ReactorSupervisor {
 
-	private static final System.Logger LOG = System.getLogger(SelectorWakeQueue.class.getName());
-
-	/** Longest pause before restarting a reactor that keeps dying. */
+	/** Longest pause before restarting a reactor that keeps dying, or trying a factory that keeps failing. */
 	static final long MAX_RESTART_BACKOFF_NANOS = TimeUnit.SECONDS.toNanos(1);
+
+	/** Longest pause between two attempts to prepare a spare while the factory fails. */
+	static final long MAX_SPARE_BACKOFF_NANOS = TimeUnit.SECONDS.toNanos(1);
 
 	private final String queueName;
 
@@ -36,12 +40,21 @@ final class ReactorSupervisor {
 
 	private final WakeSignal signal;
 
-	private final Timers timers;
+	private final QueueThreads threads;
 
+	private final QueueLog log;
+
+	/** The current reactor thread (or the one being started). */
 	private volatile Thread thread;
 
-	/** Set by a reactor thread that died and could not be replaced; the next producer to wake it restarts it. */
-	private final AtomicBoolean dead = new AtomicBoolean();
+	/** A parked thread ready to become the reactor at a hand-off; prepared by the lane monitor. */
+	private volatile Spare spare;
+
+	/** Set while the first reactor could not be started: {@link #start()} tries again. */
+	private volatile boolean startFailed;
+
+	/** Set while a dying reactor thread tries to start its replacement. */
+	private volatile boolean restarting;
 
 	private final AtomicLong restarts = new AtomicLong();
 
@@ -53,26 +66,42 @@ final class ReactorSupervisor {
 	/** When the current reactor thread was launched. */
 	private volatile long launchedAtNanos;
 
-	/** Why a producer's restart failed, logged by the next reactor that starts (never on the producer). */
-	private volatile Throwable reviveFailure;
+	/** Monitor-owned: when to try preparing a spare again after a failure, and the back-off after that. */
+	private long spareRetryAtNanos;
+
+	private long spareBackoffNanos;
+
+	private int spareFailures;
 
 	ReactorSupervisor(String queueName, ThreadFactory threadFactory, Reactor reactor, QueueState state,
-			ConsumerRole consumer, WakeSignal signal, Timers timers) {
+			ConsumerRole consumer, WakeSignal signal, QueueThreads threads, QueueLog log) {
 		this.queueName = queueName;
 		this.threadFactory = (threadFactory != null) ? threadFactory : this::newReactorThread;
 		this.reactor = reactor;
 		this.state = state;
 		this.consumer = consumer;
 		this.signal = signal;
-		this.timers = timers;
+		this.threads = threads;
+		this.log = log;
 	}
 
 	/**
-	 * Launches the first reactor thread.
-	 * @throws IllegalStateException if the thread factory returned {@code null}
+	 * Launches the first reactor thread, or tries again after a failed first attempt.
+	 * @throws IllegalStateException if the thread factory returned {@code null}, or what it or
+	 * {@code Thread.start()} threw; a later call tries again
 	 */
 	void start() {
-		launch(null, false);
+		if (this.thread != null && !this.startFailed) {
+			return;
+		}
+		try {
+			launch(null, false);
+			this.startFailed = false;
+		}
+		catch (RuntimeException | Error ex) {
+			this.startFailed = true;
+			throw ex;
+		}
 	}
 
 	/** The current reactor thread, or {@code null} before start. */
@@ -85,13 +114,13 @@ final class ReactorSupervisor {
 	}
 
 	/**
-	 * Whether the current reactor thread is alive, or is being started (a hand-off or a restart has made it the
-	 * reactor and is in {@code Thread.start()}; if starting fails, the reactor is marked dead).
+	 * Whether a reactor thread is running or being started (not while the first could not be started, or a dying
+	 * one is still trying to start its replacement).
 	 */
 	boolean isAlive() {
 		Thread current = this.thread;
-		return current != null
-				&& (current.isAlive() || (current.getState() == Thread.State.NEW && !this.dead.get()));
+		return current != null && !this.restarting && !this.startFailed
+				&& (current.isAlive() || current.getState() == Thread.State.NEW);
 	}
 
 	/** Reactor threads started to replace one that died. */
@@ -99,143 +128,184 @@ final class ReactorSupervisor {
 		return this.restarts.get();
 	}
 
-	/** Reactor threads started to carry on while the previous one stays with a stuck lane. */
+	/** Spare threads made the reactor while the previous one stays with a stuck lane. */
 	long handOffs() {
 		return this.handOffs.get();
 	}
 
+	// ---- spares (the lane monitor) ---------------------------------------------------------------------------
+
+	/** The spare ready for a hand-off, or {@code null}. */
+	Spare spare() {
+		return this.spare;
+	}
+
 	/**
-	 * Launches a new reactor thread while {@code stuck} stays with a lane's part (step M4 of the hand-off protocol
-	 * in {@link LaneDispatcher}). The stuck thread keeps its name (thread dumps show the listener's frames; the
-	 * lane's stats name the lane). Called by the lane monitor. Never throws: a failure leaves the reactor dead, to
-	 * be revived by the next producer.
+	 * Step M0 of the hand-off ({@link HandOff}): makes sure a spare thread is started and parked. Calls the thread
+	 * factory, so only the lane monitor calls it, between looks; a failure is logged (the first, then at doubling
+	 * intervals) and retried after a back-off that doubles up to a second. Never throws.
 	 */
-	void handOff(Thread stuck) {
+	void prepareSpare() {
+		if (this.spare != null || this.state.isTerminated()) {
+			return; // while closing too: a part stuck during the drain must not hold up the others
+		}
+		long now = System.nanoTime();
+		if (this.spareFailures > 0 && now - this.spareRetryAtNanos < 0) {
+			return;
+		}
+		Spare prepared = new Spare();
+		Thread created = null;
 		try {
-			if (launch(stuck, false)) {
-				this.handOffs.incrementAndGet();
+			created = this.threadFactory.newThread(prepared::await);
+			if (created == null) {
+				throw new IllegalStateException("The thread factory of queue '" + this.queueName + "' returned null");
 			}
+			prepared.bind(created);
+			created.start();
 		}
 		catch (Throwable ex) {
-			// The stuck thread will never poll again (it was handed off): let a revived reactor take the role.
-			this.consumer.release(stuck);
-			markDead();
-			LOG.log(System.Logger.Level.ERROR, "Could not start a new reactor for queue '" + this.queueName
-					+ "' while a lane is stuck; the next task submitted will try again", ex);
+			int failures = ++this.spareFailures;
+			this.spareBackoffNanos = Math.min(MAX_SPARE_BACKOFF_NANOS,
+					(failures == 1) ? TimeUnit.MILLISECONDS.toNanos(10) : this.spareBackoffNanos * 2);
+			this.spareRetryAtNanos = System.nanoTime() + this.spareBackoffNanos;
+			if (Integer.bitCount(failures) == 1) {
+				this.log.log(System.Logger.Level.ERROR, "Could not prepare a spare reactor thread for queue '"
+						+ this.queueName + "' (" + failures + " attempt(s) failed): a stuck listener holds the reactor "
+						+ "until one can be made; retrying", ex);
+			}
+			return;
+		}
+		this.spareFailures = 0;
+		this.spare = prepared;
+		if (this.state.isTerminated()) {
+			retireSpare();
 		}
 	}
+
+	/**
+	 * Step M4 of the hand-off: the consumer role passes from the stuck reactor thread to the spare, which becomes
+	 * the recorded reactor thread. Field writes and CAS only: nothing allocates, calls out, or waits.
+	 * @return whether the spare is the reactor now; {@code false} if the closer holds the role
+	 */
+	boolean promote(Thread stuck, Spare promoted) {
+		if (this.spare != promoted || !this.consumer.passToReactor(stuck, promoted.holder)) {
+			return false;
+		}
+		this.spare = null;
+		this.launchedAtNanos = System.nanoTime();
+		this.thread = promoted.thread;
+		this.handOffs.incrementAndGet();
+		return true;
+	}
+
+	/** Lets a parked spare end (the monitor does this when it ends, after the queue terminated). */
+	void retireSpare() {
+		Spare retired = this.spare;
+		this.spare = null;
+		if (retired != null) {
+			retired.retire();
+		}
+	}
+
+	// ---- the closer ------------------------------------------------------------------------------------------
 
 	/**
 	 * Waits until the reactor thread has exited, following replacements launched meanwhile, or the deadline
-	 * passes. Returns at once if called on the reactor thread.
+	 * passes. Returns at once if called on the reactor thread. The caller's interrupt status does not cut the wait
+	 * short (it is cleared for the wait and restored afterwards), so a close called on an interrupted thread (a
+	 * shutdown hook, say) still lets the queue drain for its whole time.
 	 * @param deadlineNanos when to stop waiting, on the {@link System#nanoTime()} scale
 	 */
-	void awaitExit(long deadlineNanos) throws InterruptedException {
-		Thread current = this.thread;
-		while (current != null && current != Thread.currentThread()) {
-			long remaining = deadlineNanos - System.nanoTime();
-			if (remaining <= 0) {
-				return;
+	void awaitExit(long deadlineNanos) {
+		boolean interrupted = Thread.interrupted();
+		try {
+			Thread current = this.thread;
+			while (current != null && current != Thread.currentThread()) {
+				long remaining = deadlineNanos - System.nanoTime();
+				if (remaining <= 0) {
+					return;
+				}
+				try {
+					TimeUnit.NANOSECONDS.timedJoin(current, remaining);
+				}
+				catch (InterruptedException ex) {
+					interrupted = true;
+					continue;
+				}
+				Thread next = this.thread;
+				if (next == current && !current.isAlive()) {
+					return;
+				}
+				current = next;
 			}
-			TimeUnit.NANOSECONDS.timedJoin(current, remaining);
-			Thread next = this.thread;
-			if (next == current && !current.isAlive()) {
-				return;
+		}
+		finally {
+			if (interrupted) {
+				Thread.currentThread().interrupt();
 			}
-			current = next;
 		}
 	}
 
-	/**
-	 * Restarts the reactor if it is marked dead. Called by a producer that has just woken a sleeping reactor
-	 * (a dead one always looks asleep: see {@link WakeSignal#requestWake()}). Never throws; a failure is kept for
-	 * the log of the next reactor that starts, so that the producer's thread never logs.
-	 */
-	void reviveIfDead() {
-		if (this.dead.get() && this.state.isRunning() && this.dead.compareAndSet(true, false)) {
-			try {
-				launch(null, true);
-			}
-			catch (Throwable ex) {
-				this.reviveFailure = ex;
-			}
-		}
-	}
+	// ---- reactor threads ---------------------------------------------------------------------------------------
 
 	/**
 	 * Launches a reactor thread if the consumer role passes to it from {@code from}.
-	 * @return whether a thread was started
+	 * @return whether a thread was started; {@code false} if the role was not {@code from}'s to pass (the closer
+	 * took it)
+	 * @throws IllegalStateException if the factory returned {@code null}; or whatever the factory or
+	 * {@code Thread.start()} threw (the role is then back with {@code from})
 	 */
 	private boolean launch(Thread from, boolean restart) {
 		Thread next = this.threadFactory.newThread(this::runReactor);
 		if (next == null) {
-			markDead();
 			throw new IllegalStateException("The thread factory of queue '" + this.queueName + "' returned null");
 		}
-		if (!this.consumer.passToReactor(from, next)) {
-			return false; // the closer (or another launcher) holds the role: this thread must never poll
+		ConsumerRole.Holder holder = ConsumerRole.reactorHolder(next);
+		if (!this.consumer.passToReactor(from, holder)) {
+			return false; // the closer holds the role: this thread must never poll
 		}
-		this.thread = next;
 		this.launchedAtNanos = System.nanoTime();
-		if (restart) {
-			this.restarts.incrementAndGet();
-		}
+		this.thread = next;
 		try {
 			next.start();
 		}
 		catch (Throwable ex) {
-			this.consumer.release(next);
-			markDead();
+			this.thread = from;
+			this.consumer.passBack(holder, from);
 			throw ex;
+		}
+		if (restart) {
+			this.restarts.incrementAndGet();
 		}
 		return true;
 	}
 
-	private void markDead() {
-		this.dead.set(true);
-		this.signal.requestWake();
-	}
-
 	/** The body of every reactor thread. */
 	private void runReactor() {
-		Throwable failure = this.reviveFailure;
-		if (failure != null) {
-			this.reviveFailure = null;
-			LOG.log(System.Logger.Level.ERROR, "A producer could not restart the reactor of queue '" + this.queueName
-					+ "'", failure);
-		}
+		this.threads.enter();
 		Reactor.Exit exit = null;
+		Throwable crash = null;
 		try {
 			exit = this.reactor.run();
 		}
 		catch (Throwable ex) {
-			logCrash(ex, countCrash());
+			crash = ex;
 		}
-		finally {
-			exited(exit);
-		}
+		exited(exit, crash);
 	}
 
 	/** On the exiting reactor thread: replace it if it crashed, else hand over and clean up. */
-	private void exited(Reactor.Exit exit) {
+	private void exited(Reactor.Exit exit, Throwable crash) {
 		if (exit == Reactor.Exit.HANDED_OFF) {
 			return; // its successor owns the ring, the timers and the signal
 		}
 		Thread me = Thread.currentThread();
-		if (exit == null && this.state.isRunning()) {
-			backOffBeforeRestart();
-			try {
-				if (this.state.isRunning() && launch(me, true)) {
-					return;
-				}
+		if (crash != null) {
+			int inARow = countCrash();
+			logCrash(crash, inARow);
+			if (this.state.isRunning() && replace(me, inARow)) {
+				return;
 			}
-			catch (Throwable ex) {
-				LOG.log(System.Logger.Level.ERROR, "Could not restart the reactor of queue '" + this.queueName
-						+ "'; the next task submitted will try again", ex);
-			}
-		}
-		if (exit != null) {
-			this.timers.cancelAll();
 		}
 		this.consumer.release(me);
 		if (this.state.isTerminated()) {
@@ -244,20 +314,50 @@ final class ReactorSupervisor {
 	}
 
 	/**
-	 * Reactors that keep dying at once (a broken selector, a fault outside any task) are restarted after a pause
-	 * that doubles with each crash in a row, up to {@link #MAX_RESTART_BACKOFF_NANOS}, instead of in a tight loop
-	 * that floods the log. The pause is taken on the dying thread and cut short when closing begins.
+	 * A dying reactor thread starts its replacement, trying again for as long as the queue runs: the first time at
+	 * once unless the reactor keeps dying, then after a pause doubling from a millisecond to a second. It holds the
+	 * consumer role meanwhile, so nothing else polls; a closer waiting for it stops the attempts.
+	 * @return whether a replacement was started
 	 */
-	private void backOffBeforeRestart() {
-		int inARow = this.crashes.get();
-		if (inARow <= 1) {
+	private boolean replace(Thread me, int crashesInARow) {
+		this.restarting = true;
+		try {
+			int failures = 0;
+			int pauses = crashesInARow - 1;
+			while (this.state.isRunning()) {
+				pause(pauses++);
+				if (!this.state.isRunning()) {
+					return false;
+				}
+				try {
+					return launch(me, true);
+				}
+				catch (Throwable ex) {
+					failures++;
+					if (Integer.bitCount(failures) == 1) {
+						this.log.log(System.Logger.Level.ERROR, "Could not restart the reactor of queue '"
+								+ this.queueName + "' (" + failures + " attempt(s) failed); retrying", ex);
+					}
+				}
+			}
+			return false;
+		}
+		finally {
+			this.restarting = false;
+		}
+	}
+
+	/** The {@code n}-th pause before a restart: none for n = 0, then 1 ms doubling to 1 s; cut short by closing. */
+	private void pause(int n) {
+		if (n <= 0) {
 			return;
 		}
-		long pause = Math.min(MAX_RESTART_BACKOFF_NANOS, TimeUnit.MILLISECONDS.toNanos(1L << Math.min(20, inARow - 2)));
+		long pause = Math.min(MAX_RESTART_BACKOFF_NANOS, TimeUnit.MILLISECONDS.toNanos(1L << Math.min(20, n - 1)));
 		long deadline = System.nanoTime() + pause;
 		long remaining;
 		while (this.state.isRunning() && (remaining = deadline - System.nanoTime()) > 0) {
 			LockSupport.parkNanos(this, Math.min(remaining, TimeUnit.MILLISECONDS.toNanos(10)));
+			Thread.interrupted();
 		}
 	}
 
@@ -271,7 +371,7 @@ final class ReactorSupervisor {
 
 	private void logCrash(Throwable ex, int inARow) {
 		if (inARow <= 3 || Integer.bitCount(inARow) == 1) {
-			LOG.log(System.Logger.Level.ERROR, "Reactor of queue '" + this.queueName + "' died (" + inARow
+			this.log.log(System.Logger.Level.ERROR, "Reactor of queue '" + this.queueName + "' died (" + inARow
 					+ " time(s) in a row)", ex);
 		}
 	}
@@ -280,6 +380,55 @@ final class ReactorSupervisor {
 		Thread created = new Thread(runnable, this.queueName);
 		created.setDaemon(true);
 		return created;
+	}
+
+	/**
+	 * A reactor thread started ahead of need and parked, until a hand-off makes it the reactor ({@link #go()}) or
+	 * the queue ends ({@link #retire()}). It parks for at most a second at a time, so that it ends soon after the
+	 * queue even if nobody retires it.
+	 */
+	final class Spare {
+
+		private static final int WAITING = 0;
+
+		private static final int REACTOR = 1;
+
+		private static final int RETIRED = 2;
+
+		private volatile int role = WAITING;
+
+		private Thread thread;
+
+		private ConsumerRole.Holder holder;
+
+		/** Before the thread starts: the thread and its consumer-role holder, allocated now, not at the hand-off. */
+		void bind(Thread created) {
+			this.thread = created;
+			this.holder = ConsumerRole.reactorHolder(created);
+		}
+
+		/** Step M5: wakes the spare as the reactor. */
+		void go() {
+			this.role = REACTOR;
+			LockSupport.unpark(this.thread);
+		}
+
+		void retire() {
+			this.role = RETIRED;
+			LockSupport.unpark(this.thread);
+		}
+
+		/** The spare thread's body. */
+		void await() {
+			while (this.role == WAITING && !ReactorSupervisor.this.state.isTerminated()) {
+				LockSupport.parkNanos(this, TimeUnit.SECONDS.toNanos(1));
+				Thread.interrupted();
+			}
+			if (this.role == REACTOR) {
+				runReactor();
+			}
+		}
+
 	}
 
 }

@@ -9,7 +9,6 @@ import java.util.concurrent.Executor;
 import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.ThreadFactory;
 import java.util.concurrent.ThreadLocalRandom;
-import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.LongAdder;
 import java.util.function.Consumer;
 import java.util.function.LongSupplier;
@@ -98,7 +97,13 @@ public final class SelectorWakeQueue implements Executor, AutoCloseable {
 
 	private final LaneDispatcher dispatcher;
 
-	private final AtomicBoolean laneMonitorStarted = new AtomicBoolean();
+	private final QueueThreads threads = new QueueThreads();
+
+	private final Quiescence quiescence;
+
+	private final Overflow overflow;
+
+	private final QueueLog log;
 
 	private final LongAdder rejected = new LongAdder();
 
@@ -112,21 +117,30 @@ public final class SelectorWakeQueue implements Executor, AutoCloseable {
 		this.taskTimings = builder.taskTimings;
 		this.sampleEvery = builder.sampleEvery;
 		this.clock = builder.clock;
-		this.ring = new TaskRing(Math.max(2, builder.capacity), this.name, this.clock);
-		this.signal = new WakeSignal(this.name, builder.selectorOpener);
-		this.runner = new TaskRunner(this.name, builder.errorHandler, this.taskTimings);
+		this.log = new QueueLog(builder.logger);
+		this.ring = new TaskRing(Math.max(2, builder.capacity), this.name, this.clock, this.log);
+		this.signal = new WakeSignal(this.name, builder.selectorIo, this.log);
+		this.runner = new TaskRunner(this.name, builder.errorHandler, this.taskTimings, this.log);
 		this.callerRunsRunner = new CallerRuns(this.runner);
 		this.probe = new ReactorProbe(this.clock);
 		LaneWorkers workers = new LaneWorkers(this.name, builder.laneSettings.workers(), this.state, this.runner,
-				this.clock, builder.laneSettings.maxBacklog(), this::wakeReactor);
-		this.laneRuntime = new LaneRuntime(builder.laneSettings, this.clock, this.runner, this.state, workers);
-		LaneDispatcher dispatcher = new LaneDispatcher(this.laneRuntime);
+				this.clock, builder.laneSettings.maxBacklog(), this::wakeReactor, this.threads, builder.internalThreads,
+				this.log);
+		this.laneRuntime = new LaneRuntime(this.name, builder.laneSettings, this.clock, this.runner, this.state,
+				workers, this.log);
+		this.overflow = new Overflow(this.state, this.runner, builder.laneSettings.maxBacklog());
+		LaneDispatcher dispatcher = new LaneDispatcher(this.laneRuntime, this.overflow);
 		Reactor reactor = new Reactor(this.state, this.ring, this.signal, this.timers, this.runner, this.probe,
-				this.clock, dispatcher, this.laneRuntime);
+				this.clock, dispatcher, this.laneRuntime, this.overflow);
 		this.supervisor = new ReactorSupervisor(this.name, builder.threadFactory, reactor, this.state, this.consumer,
-				this.signal, this.timers);
-		this.laneMonitor = new LaneMonitor(this.name, this.laneRuntime, dispatcher, this.supervisor, this.probe);
+				this.signal, this.threads, this.log);
+		HandOff handOff = new HandOff(this.laneRuntime, this.supervisor, this.probe, dispatcher.pending);
+		dispatcher.handOffWith(handOff);
+		this.laneMonitor = new LaneMonitor(this.name, this.laneRuntime, handOff, this.supervisor,
+				builder.internalThreads, this.log);
 		this.dispatcher = dispatcher;
+		this.quiescence = new Quiescence(this.ring, this.overflow, this.probe, this.laneRuntime, this.state,
+				this.threads);
 	}
 
 	/**
@@ -138,13 +152,15 @@ public final class SelectorWakeQueue implements Executor, AutoCloseable {
 	}
 
 	/**
-	 * Starts the reactor thread. Idempotent: later calls do nothing. Tasks accepted before it run now.
-	 * @throws IllegalStateException if the queue has been closed, or the thread factory returned {@code null}
+	 * Starts the reactor thread. Idempotent: later calls do nothing, unless the first could not start the reactor
+	 * thread, in which case they try again. Tasks accepted before it run now.
+	 * @throws IllegalStateException if the queue has been closed, or the thread factory returned {@code null};
+	 * whatever the thread factory or {@code Thread.start()} threw (tasks accepted meanwhile wait for a later
+	 * {@code start})
 	 */
 	public void start() {
-		if (this.state.start(this.name)) {
-			this.supervisor.start();
-		}
+		this.state.start(this.name);
+		this.supervisor.start();
 	}
 
 	/**
@@ -165,35 +181,55 @@ public final class SelectorWakeQueue implements Executor, AutoCloseable {
 	 */
 	public boolean offer(Runnable task) {
 		Objects.requireNonNull(task, "task");
-		if (this.state.isClosing()) {
-			return false;
+		if (QueueState.isRefusing(this.state.word())) {
+			return false; // closing, or fan-outs wait in order behind a full ring: nothing may overtake them
 		}
 		if (!this.ring.offer((this.taskTimings != null) ? maybeSample(task) : task)) {
 			return false;
 		}
 		// Accepted: from here on nothing may escape, or the caller would submit the task again.
 		try {
-			if (this.state.isTerminated()) {
+			int state = this.state.word(); // after the ring's CAS: see Quiescence for the pair this read is half of
+			if (QueueState.isTerminated(state)) {
 				// close() finished while we were enqueueing: nobody else will poll; run what is stranded.
 				rescueStranded();
 			}
-			else if (this.signal.wakeIfSleeping()) {
-				this.supervisor.reviveIfDead();
+			else {
+				if (QueueState.hasWaiters(state)) {
+					this.quiescence.accepted();
+				}
+				this.signal.wakeIfSleeping();
 			}
 		}
 		catch (Throwable ex) {
-			// A stack overflow or an out-of-memory error on the wake path. The task is queued: the reactor's
-			// longest sleep bounds its delay, and a dead reactor is revived by the next producer.
+			// A stack overflow or an out-of-memory error on the wake path. The task is queued: the next producer
+			// wakes the reactor, and its longest sleep bounds the delay.
 			this.signal.requestWake();
 		}
 		return true;
 	}
 
+	/** A fan-out waits in the overflow now: as for an accepted offer, follow it if somebody waits, and wake. */
+	private void acceptedIntoOverflow() {
+		try {
+			int state = this.state.word();
+			if (QueueState.isTerminated(state)) {
+				rescueStranded();
+				return;
+			}
+			if (QueueState.hasWaiters(state)) {
+				this.quiescence.accepted();
+			}
+			this.signal.wakeIfSleeping();
+		}
+		catch (Throwable ex) {
+			this.signal.requestWake();
+		}
+	}
+
 	/** Wakes the reactor if it sleeps (for lanes: room in a full lane, or a lane idle while closing). */
 	private void wakeReactor() {
-		if (this.signal.wakeIfSleeping()) {
-			this.supervisor.reviveIfDead();
-		}
+		this.signal.wakeIfSleeping();
 	}
 
 	private Object maybeSample(Runnable task) {
@@ -207,6 +243,13 @@ public final class SelectorWakeQueue implements Executor, AutoCloseable {
 	 * Runs the task on the reactor thread, or, if the queue cannot accept it, applies the
 	 * {@link OverflowPolicy}. Never blocks (see {@link #offer}). On the reactor thread a full queue runs the
 	 * task inline whatever the policy.
+	 * <p>A {@link FanOut} that finds the ring full under {@link OverflowPolicy#CALLER_RUNS} (or submitted on the
+	 * reactor thread, under any policy) is not run on the calling thread: it waits in order behind the ring, and
+	 * the queue counts as full ({@code offer} refuses) until it has been dispatched, so each lane still gets its
+	 * parts one at a time, in the order the queue accepted them. Each of its lanes must have room for one more part
+	 * ({@link Builder#laneThresholds} {@code maxBacklog}, counting those already waiting this way); if one has not, or
+	 * the fan-out cannot say what its lanes are, the policy applies after all. Such fan-outs count in
+	 * {@link Stats#overflowed()}, {@link Stats#enqueued()} and {@link Stats#size()}.
 	 * @param task the task to run
 	 * @throws NullPointerException if {@code task} is {@code null}
 	 * @throws RejectedExecutionException under {@link OverflowPolicy#REJECT}, naming the queue and whether
@@ -221,6 +264,11 @@ public final class SelectorWakeQueue implements Executor, AutoCloseable {
 
 	private void overflow(Runnable task) {
 		boolean closed = this.state.isClosing();
+		if (!closed && task instanceof FanOut fanOut && (this.overflowPolicy == OverflowPolicy.CALLER_RUNS
+				|| isReactorThread()) && this.overflow.tryAppend(fanOut)) {
+			acceptedIntoOverflow();
+			return;
+		}
 		if (!closed && isReactorThread()) {
 			this.callerRuns.increment();
 			this.callerRunsRunner.run(task);
@@ -264,9 +312,7 @@ public final class SelectorWakeQueue implements Executor, AutoCloseable {
 		if (this.state.isClosing() && timer.cancel()) {
 			return refuseTimer();
 		}
-		if (this.signal.wakeIfSleeping()) {
-			this.supervisor.reviveIfDead();
-		}
+		this.signal.wakeIfSleeping();
 		return timer;
 	}
 
@@ -297,8 +343,8 @@ public final class SelectorWakeQueue implements Executor, AutoCloseable {
 			throw new IllegalArgumentException("lane name must not be blank, was " + (name == null ? "null" : "'" + name + "'"));
 		}
 		Lane lane = this.laneRuntime.lane(name);
-		if (this.laneRuntime.enabled && !this.laneMonitorStarted.get() && this.laneMonitorStarted.compareAndSet(false, true)) {
-			this.laneMonitor.start();
+		if (this.laneRuntime.enabled) {
+			this.laneMonitor.startOnce();
 		}
 		return lane;
 	}
@@ -312,12 +358,50 @@ public final class SelectorWakeQueue implements Executor, AutoCloseable {
 	}
 
 	/**
-	 * Calls {@code observer} for every lane that exists now and for every lane created later (on the thread that
-	 * creates it), so that metrics can follow lanes as they appear. The observer must be quick and must not block.
+	 * Tells {@code observer} of every lane that exists now and of every lane created or forgotten later (see
+	 * {@link LaneObserver} for which thread calls it), so that metrics can follow lanes as they come and go. The
+	 * observer must be quick and must not block; what it throws is logged and ignored.
 	 * @param observer the observer
 	 */
-	public void observeLanes(Consumer<Lane> observer) {
+	public void observeLanes(LaneObserver observer) {
 		this.laneRuntime.observe(Objects.requireNonNull(observer, "observer"));
+	}
+
+	/**
+	 * Waits until the queue is quiescent with respect to this call: every task accepted before it, every part of
+	 * every fan-out among them (in its lane, on the reactor or on a worker), and everything those tasks and parts
+	 * submitted to this queue in turn (an event re-published by a listener, a follow-up task), and so on down the
+	 * chain, has run. For tests and orderly hand-overs; not for the hot path.
+	 * <ul>
+	 * <li>Work submitted later by other threads does not count: producers that keep submitting do not hold the
+	 * wait up, except where their work sits in the ring ahead of a follow-up that counts.</li>
+	 * <li>Timers do not count until they are due and have submitted something; a timer due later is not waited for.
+	 * Work a task hands to another executor, which submits it from there, is not followed.</li>
+	 * <li>Tasks run by the overflow policy ran before their {@code execute} returned; tasks of a queue not yet
+	 * started wait for {@link #start()}.</li>
+	 * <li>Closed: once {@link #close(Duration)} has finished, what it returned will not run here; the wait returns
+	 * {@code true} as soon as no part runs on a lane worker or a handed-off thread any more.</li>
+	 * </ul>
+	 * Cheap when idle (a few volatile reads, then it returns); otherwise it looks again after pauses that grow to
+	 * 1 ms. Costs producers nothing while nobody waits.
+	 * @param timeout how long to wait at most
+	 * @return {@code true} once quiescent, {@code false} if the timeout passed first (a listener still running, say)
+	 * @throws InterruptedException if the calling thread is interrupted while waiting
+	 * @throws IllegalStateException if called on the reactor thread or a lane worker of this queue: it would wait
+	 * for itself
+	 * @throws IllegalArgumentException if {@code timeout} is negative
+	 */
+	public boolean awaitQuiescence(Duration timeout) throws InterruptedException {
+		Objects.requireNonNull(timeout, "timeout");
+		if (timeout.isNegative()) {
+			throw new IllegalArgumentException("timeout must not be negative, was " + timeout);
+		}
+		if (this.threads.isCurrent()) {
+			throw new IllegalStateException("awaitQuiescence was called on " + Thread.currentThread().getName()
+					+ ", a thread of queue '" + this.name + "' (its reactor or a lane worker): it would wait for itself. "
+					+ "Call it from a thread that is not running the queue's work");
+		}
+		return this.quiescence.await(clampedNanos(timeout));
 	}
 
 	/**
@@ -337,14 +421,15 @@ public final class SelectorWakeQueue implements Executor, AutoCloseable {
 	 */
 	public Stats stats() {
 		long now = this.clock.nanoTime();
-		int size = this.ring.size();
+		int size = this.ring.size() + this.overflow.size();
 		int current = this.state.get();
 		boolean running = current == QueueState.RUNNING && this.supervisor.isAlive();
-		return new Stats(this.name, size, this.ring.capacity(), this.ring.currentProducerIndex(),
-				this.probe.dispatched(), this.rejected.sum(), this.callerRuns.sum(), this.discarded.sum(),
-				this.runner.failed(), this.signal.wakeups(), this.supervisor.restarts(), this.signal.rebuilds(),
-				this.ring.tasksLost(), this.supervisor.handOffs(), running, current >= QueueState.CLOSING,
-				Duration.ofNanos(this.probe.oldestTaskAgeNanos(now, size)),
+		return new Stats(this.name, size, this.ring.capacity(),
+				this.ring.currentProducerIndex() + this.overflow.appended(), this.probe.dispatched(),
+				this.rejected.sum(), this.callerRuns.sum(), this.discarded.sum(), this.runner.failed(),
+				this.signal.wakeups(), this.supervisor.restarts(), this.signal.rebuilds(), this.ring.tasksLost(),
+				this.supervisor.handOffs(), this.laneRuntime.workers.compensations(), this.overflow.appended(),
+				running, current >= QueueState.CLOSING, Duration.ofNanos(this.probe.oldestTaskAgeNanos(now, size)),
 				Duration.ofNanos((running || current == QueueState.CLOSING) ? this.probe.currentTaskRunningNanos(now) : 0));
 	}
 
@@ -367,12 +452,13 @@ public final class SelectorWakeQueue implements Executor, AutoCloseable {
 
 	/**
 	 * How many tasks are queued now: the ring's size, read from its two indices without a lock and without
-	 * allocating (cheaper than {@link #stats()}, for a caller that checks occupancy on every submission).
-	 * Wait-free; callable from any thread. Approximate while producers and the reactor are moving.
-	 * @return tasks queued now, between 0 and {@link #capacity()}
+	 * allocating (cheaper than {@link #stats()}, for a caller that checks occupancy on every submission), plus the
+	 * fan-outs waiting in order behind a full ring (see {@link #execute}). Wait-free; callable from any thread.
+	 * Approximate while producers and the reactor are moving.
+	 * @return tasks queued now: between 0 and {@link #capacity()}, more only while fan-outs wait behind the ring
 	 */
 	public int size() {
-		return this.ring.size();
+		return this.ring.size() + this.overflow.size();
 	}
 
 	/**
@@ -400,16 +486,19 @@ public final class SelectorWakeQueue implements Executor, AutoCloseable {
 	}
 
 	/**
-	 * Stops accepting tasks, lets the reactor run what is queued for up to {@code timeout}, stops it, and
-	 * returns the accepted tasks that did not run, in order. Returns after the timeout even if a task is
-	 * stuck; the reactor then stops as soon as that task returns and runs none of the returned tasks.
-	 * Pending timers are cancelled. Blocks the caller for at most {@code timeout} (plus the time to drain
-	 * the ring into the list, and one grace period of a second if a producer claimed a slot and has not filled
-	 * it: it died of a {@link StackOverflowError} inside its offer, or is paused; the slot is skipped, and a paused
-	 * producer's offer then returns {@code false}); called from a task on the reactor, it does not wait.
-	 * Idempotent: later calls return an empty list at once.
+	 * Stops accepting tasks, lets the reactor (and the lanes' workers) run what is queued for up to
+	 * {@code timeout}, stops them, and returns the accepted tasks that did not run, in order, followed by the tasks
+	 * of timers that were not due yet (cancelled, earliest first): nothing accepted is silently lost. Returns after
+	 * the timeout even if a task is stuck; the reactor then stops as soon as that task returns and runs none of the
+	 * returned tasks. Blocks the caller for at most {@code timeout} (plus the time to drain the ring into the list,
+	 * and one grace period of a second if a producer claimed a slot and has not filled it: it died of a
+	 * {@link StackOverflowError} inside its offer, or is paused; the slot is skipped, and a paused producer's offer
+	 * then returns {@code false}); called from a task on the reactor, it does not wait. The caller's interrupt
+	 * status does not cut the wait short: a close called on an interrupted thread (a shutdown hook, say) still lets
+	 * the queue drain for the whole timeout, and the status is set again when it returns. Idempotent: later calls
+	 * return an empty list at once.
 	 * @param timeout how long queued tasks may still run
-	 * @return the tasks that did not run, oldest first; never {@code null}
+	 * @return the tasks that did not run, oldest first, then those of the timers not yet due; never {@code null}
 	 * @throws IllegalArgumentException if {@code timeout} is negative
 	 */
 	public List<Runnable> close(Duration timeout) {
@@ -424,24 +513,25 @@ public final class SelectorWakeQueue implements Executor, AutoCloseable {
 		boolean onReactor = isReactorThread();
 		if (previous == QueueState.RUNNING && !onReactor) {
 			this.signal.wakeIfSleeping();
-			awaitReactorExit(timeout);
+			this.supervisor.awaitExit(System.nanoTime() + clampedNanos(timeout));
 		}
 		this.state.terminate();
 		this.probe.awaitNotPolling();
+		// The role first: a hand-off that commits now leaves the rest of its fan-out where the holder of the role
+		// after it finds it (see HandOff).
+		boolean consumer = this.consumer.takeForCloser();
 		// Oldest first, lane by lane: what waits in the lanes' backlogs, then the rest of a half-dispatched fan-out,
-		// then what was never taken from the ring.
+		// then what was never taken from the ring, then the timers not yet due.
 		List<Runnable> notRun = new ArrayList<>(this.laneRuntime.drainBacklogs());
 		notRun.addAll(this.dispatcher.leftovers());
-		if (this.consumer.takeForCloser()) {
+		if (consumer) {
 			drainAsConsumer(notRun::add);
 		}
+		notRun.addAll(this.timers.cancelPending());
 		this.laneRuntime.workers.shutdown();
 		Thread thread = this.supervisor.thread();
-		if (thread == null || !thread.isAlive() || onReactor) {
-			this.timers.cancelAll();
-			if (!onReactor) {
-				this.signal.close();
-			}
+		if (!onReactor && (thread == null || !thread.isAlive())) {
+			this.signal.close();
 		}
 		return notRun;
 	}
@@ -462,16 +552,6 @@ public final class SelectorWakeQueue implements Executor, AutoCloseable {
 		}
 	}
 
-	/** Waits for the reactor to drain and exit (following any replacement launched meanwhile). */
-	private void awaitReactorExit(Duration timeout) {
-		try {
-			this.supervisor.awaitExit(System.nanoTime() + clampedNanos(timeout));
-		}
-		catch (InterruptedException ex) {
-			Thread.currentThread().interrupt(); // stop waiting, keep the status for our caller
-		}
-	}
-
 	/**
 	 * A producer whose offer raced with the end of {@code close}: if nobody holds the consumer role, take it and
 	 * run what is stranded on this thread (counted as caller-runs). If somebody does, they look again after
@@ -484,7 +564,7 @@ public final class SelectorWakeQueue implements Executor, AutoCloseable {
 	}
 
 	/**
-	 * Polls the ring as its consumer; the caller holds the role. Non-blocking: after letting go of the role, it
+	 * Polls the ring, then the overflow, as their consumer; the caller holds the role. Non-blocking: after letting go of the role, it
 	 * looks again and takes the role back only if nobody holds it (another thread that holds it re-checks the ring
 	 * itself). At a claimed but unfilled head slot it spins until the producer fills it or the ring's dead-slot
 	 * rule plugs it: without that rule, a dead producer's hole would keep {@code close} (and a rescuing producer)
@@ -501,7 +581,11 @@ public final class SelectorWakeQueue implements Executor, AutoCloseable {
 						sink.accept(SampledTask.unwrap(element));
 					}
 					else if (this.ring.isEmpty()) {
-						break;
+						FanOut overflowed = this.overflow.poll(); // behind the ring, as the reactor takes them
+						if (overflowed == null) {
+							break;
+						}
+						sink.accept(overflowed);
 					}
 					else {
 						Thread.onSpinWait();
@@ -512,7 +596,7 @@ public final class SelectorWakeQueue implements Executor, AutoCloseable {
 				this.consumer.release(me);
 			}
 			// Dekker with producers: they enqueue, then try to take the role; we let go, then look again.
-			owned = !this.ring.isEmpty() && this.consumer.takeIfFree();
+			owned = (!this.ring.isEmpty() || !this.overflow.isEmpty()) && this.consumer.takeIfFree();
 		}
 	}
 
@@ -558,9 +642,13 @@ public final class SelectorWakeQueue implements Executor, AutoCloseable {
 
 		private Clock clock = Clock.SYSTEM;
 
-		private SelectorOpener selectorOpener = SelectorOpener.DEFAULT;
+		private SelectorIo selectorIo = SelectorIo.DEFAULT;
 
 		private LaneSettings laneSettings = LaneSettings.DEFAULTS;
+
+		private System.Logger logger = System.getLogger(SelectorWakeQueue.class.getName());
+
+		private InternalThreads internalThreads = InternalThreads.DEFAULT;
 
 		private Builder() {
 		}
@@ -708,12 +796,34 @@ public final class SelectorWakeQueue implements Executor, AutoCloseable {
 		}
 
 		/**
-		 * Replaces how the reactor's selector is opened (test hook, to simulate a process out of file handles).
-		 * @param selectorOpener opens a selector
+		 * Replaces the queue's calls into the JDK's selector and pipe (test hook: a process out of file handles, a
+		 * {@code select} that throws, a wake write that fails).
+		 * @param selectorIo the calls
 		 * @return this builder
 		 */
-		Builder selectorOpener(SelectorOpener selectorOpener) {
-			this.selectorOpener = Objects.requireNonNull(selectorOpener, "selectorOpener");
+		Builder selectorIo(SelectorIo selectorIo) {
+			this.selectorIo = Objects.requireNonNull(selectorIo, "selectorIo");
+			return this;
+		}
+
+		/**
+		 * Replaces the queue's logger (test hook: a logging back-end that throws or blocks). Default: the
+		 * {@link System.Logger} named after this class.
+		 * @param logger the logger
+		 * @return this builder
+		 */
+		Builder logger(System.Logger logger) {
+			this.logger = Objects.requireNonNull(logger, "logger");
+			return this;
+		}
+
+		/**
+		 * Replaces how the lane monitor and lane worker threads are made (test hook: the JVM out of threads).
+		 * @param internalThreads makes unstarted threads
+		 * @return this builder
+		 */
+		Builder internalThreads(InternalThreads internalThreads) {
+			this.internalThreads = Objects.requireNonNull(internalThreads, "internalThreads");
 			return this;
 		}
 

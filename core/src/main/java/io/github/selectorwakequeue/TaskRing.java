@@ -41,8 +41,6 @@ import java.util.concurrent.atomic.AtomicLong;
  */
 final class TaskRing extends TaskRingConsumerFields {
 
-	private static final System.Logger LOG = System.getLogger(SelectorWakeQueue.class.getName());
-
 	/** How long a claimed-but-empty head slot must stay empty, after a producer died mid-offer, to be plugged. */
 	static final long HOLE_GRACE_NANOS = TimeUnit.SECONDS.toNanos(1);
 
@@ -74,7 +72,10 @@ final class TaskRing extends TaskRingConsumerFields {
 
 	private long watchClaimedBefore;
 
-	TaskRing(int capacity, String queueName, Clock clock) {
+	private final QueueLog log;
+
+	TaskRing(int capacity, String queueName, Clock clock, QueueLog log) {
+		this.log = log;
 		int size = 1 << (32 - Integer.numberOfLeadingZeros(Math.max(2, capacity) - 1));
 		this.buffer = new Object[size];
 		this.mask = size - 1;
@@ -233,9 +234,9 @@ final class TaskRing extends TaskRingConsumerFields {
 			return false; // the producer stored after all: poll again
 		}
 		this.plugs = this.plugs + 1;
-		LOG.log(System.Logger.Level.ERROR, "Queue ''{0}'' skipped a slot that a producer claimed and did not fill "
-				+ "within {1} ms (it died of a StackOverflowError inside offer); that producer''s task is lost",
-				this.queueName, TimeUnit.NANOSECONDS.toMillis(HOLE_GRACE_NANOS));
+		this.log.log(System.Logger.Level.ERROR, "Queue '" + this.queueName + "' skipped a slot that a producer claimed"
+				+ " and did not fill within " + TimeUnit.NANOSECONDS.toMillis(HOLE_GRACE_NANOS) + " ms (it died of a "
+				+ "StackOverflowError inside offer); that producer's task is lost");
 		return true;
 	}
 
@@ -277,6 +278,11 @@ final class TaskRing extends TaskRingConsumerFields {
 		return this.buffer.length;
 	}
 
+	/** Slots the consumer plugged and moved past: each was claimed, none holds a task that will run. */
+	long plugged() {
+		return this.plugs;
+	}
+
 	/** Tasks of producers that died after claiming a slot, whose slots were plugged. */
 	long tasksLost() {
 		return Math.max(0, this.plugs - this.falsePlugs.get());
@@ -288,7 +294,7 @@ final class TaskRing extends TaskRingConsumerFields {
 	 * frames, and so more chances of a stack overflow, inside the window described above.
 	 */
 	static void warmUp() {
-		TaskRing scratch = new TaskRing(4, "warm-up", Clock.SYSTEM);
+		TaskRing scratch = new TaskRing(4, "warm-up", Clock.SYSTEM, QueueLog.system());
 		Object element = new Object();
 		for (int i = 0; i < 8; i++) {
 			scratch.offer(element);

@@ -4,6 +4,8 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.PriorityQueue;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
@@ -19,7 +21,8 @@ import java.util.concurrent.atomic.AtomicLong;
  * make up more than half of it, so cancelled per-request timeouts do not pile up until their deadlines.
  *
  * <p>The hand-off is a {@link ConcurrentLinkedQueue}: its node is allocated before the linking CAS, so an error in
- * a scheduling thread cannot leave it half-linked.
+ * a scheduling thread cannot leave it half-linked. Pending timers are also kept in a concurrent set, so that the
+ * closer can take them ({@link #cancelPending()}) even while a stuck reactor thread still owns the heap.
  */
 final class Timers {
 
@@ -41,6 +44,9 @@ final class Timers {
 	/** Reactor-owned. */
 	private final PriorityQueue<Timer> heap = new PriorityQueue<>(Timers::compare);
 
+	/** Every timer neither run nor cancelled yet. Any thread. */
+	private final Set<Timer> pending = ConcurrentHashMap.newKeySet();
+
 	/**
 	 * Adds a timer. Any thread; never blocks.
 	 * @param now the current time
@@ -48,7 +54,8 @@ final class Timers {
 	 */
 	Timer add(long now, long delayNanos, Runnable task) {
 		Timer timer = new Timer(now + Math.min(delayNanos, MAX_DELAY_NANOS), this.sequence.getAndIncrement(), task,
-				this.cancelled);
+				this.cancelled, this.pending);
+		this.pending.add(timer);
 		this.incoming.offer(timer);
 		return timer;
 	}
@@ -116,21 +123,21 @@ final class Timers {
 	}
 
 	/**
-	 * Cancels every pending timer, at close. Reactor thread only (or any thread once the reactor is gone).
-	 * @return the tasks of the timers this call cancelled
+	 * Cancels every timer not yet run, at close; any thread, even while the reactor still owns the heap (a stuck one
+	 * that will drop them when it comes back). A timer the reactor claims at the same moment runs instead.
+	 * @return the tasks of the timers this call cancelled, earliest deadline first
 	 */
-	List<Runnable> cancelAll() {
-		transferIncoming();
-		List<Runnable> cancelledTasks = new ArrayList<>();
-		Timer timer;
-		while ((timer = this.heap.poll()) != null) {
+	List<Runnable> cancelPending() {
+		List<Timer> snapshot = new ArrayList<>(this.pending);
+		snapshot.sort(Timers::compare);
+		List<Runnable> tasks = new ArrayList<>();
+		for (Timer timer : snapshot) {
 			Runnable task = timer.task;
-			if (timer.cancel()) {
-				cancelledTasks.add(task);
+			if (task != null && timer.cancel()) {
+				tasks.add(task);
 			}
 		}
-		this.cancelled.set(0);
-		return cancelledTasks;
+		return tasks;
 	}
 
 	/** Earlier deadline first (by difference, so values may wrap), then earlier scheduling. */
@@ -157,13 +164,16 @@ final class Timers {
 
 		private final AtomicInteger cancelledInHeap;
 
+		private final Set<Timer> pending;
+
 		private final AtomicInteger state = new AtomicInteger(PENDING);
 
-		Timer(long deadline, long sequence, Runnable task, AtomicInteger cancelledInHeap) {
+		Timer(long deadline, long sequence, Runnable task, AtomicInteger cancelledInHeap, Set<Timer> pending) {
 			this.deadline = deadline;
 			this.sequence = sequence;
 			this.task = task;
 			this.cancelledInHeap = cancelledInHeap;
+			this.pending = pending;
 		}
 
 		@Override
@@ -171,13 +181,18 @@ final class Timers {
 			if (this.state.compareAndSet(PENDING, CANCELLED)) {
 				this.task = null;
 				this.cancelledInHeap.incrementAndGet();
+				this.pending.remove(this);
 				return true;
 			}
 			return false;
 		}
 
 		boolean claim() {
-			return this.state.compareAndSet(PENDING, CLAIMED);
+			if (this.state.compareAndSet(PENDING, CLAIMED)) {
+				this.pending.remove(this);
+				return true;
+			}
+			return false;
 		}
 
 		boolean isCancelled() {

@@ -76,8 +76,6 @@ import java.util.function.BooleanSupplier;
  */
 final class WakeSignal implements AutoCloseable {
 
-	private static final System.Logger LOG = System.getLogger(SelectorWakeQueue.class.getName());
-
 	/** Consecutive premature empty selects before the selector is rebuilt (Netty uses the same number). */
 	static final int SPIN_THRESHOLD = 512;
 
@@ -99,7 +97,9 @@ final class WakeSignal implements AutoCloseable {
 
 	private final Pipe pipe;
 
-	private final SelectorOpener opener;
+	private final SelectorIo io;
+
+	private final QueueLog log;
 
 	/** The byte a wake writes, from native memory; used by one writer at a time (see {@link #writing}). */
 	private final ByteBuffer wakeBuffer = ByteBuffer.allocateDirect(1);
@@ -142,9 +142,10 @@ final class WakeSignal implements AutoCloseable {
 
 	private volatile boolean closed;
 
-	WakeSignal(String queueName, SelectorOpener opener) {
+	WakeSignal(String queueName, SelectorIo io, QueueLog log) {
 		this.queueName = queueName;
-		this.opener = opener;
+		this.io = io;
+		this.log = log;
 		this.wakeBuffer.put(0, (byte) 1);
 		try {
 			this.pipe = Pipe.open();
@@ -158,7 +159,7 @@ final class WakeSignal implements AutoCloseable {
 	}
 
 	private Selector openSelector() throws IOException {
-		Selector created = this.opener.open();
+		Selector created = this.io.open();
 		try {
 			this.pipe.source().register(created, SelectionKey.OP_READ);
 		}
@@ -203,7 +204,7 @@ final class WakeSignal implements AutoCloseable {
 		try {
 			this.wakeBuffer.clear();
 			// Non-blocking: returns 0 if the pipe is full, which already means a wake-up is pending.
-			this.pipe.sink().write(this.wakeBuffer);
+			this.io.write(this.pipe.sink(), this.wakeBuffer);
 		}
 		catch (StackOverflowError ex) {
 			// The JDK's write lock may be left held (its unlock is a call that can overflow too): never touch the
@@ -214,6 +215,12 @@ final class WakeSignal implements AutoCloseable {
 		catch (IOException | RuntimeException ex) {
 			wakeSelectorDirectly();
 		}
+		catch (Error ex) {
+			// an Error from the write (not a stack overflow): the byte may not be there; wake the selector instead,
+			// and let the Error go (the task is accepted either way: offer contains what its wake path throws)
+			wakeSelectorDirectly();
+			throw ex;
+		}
 		finally {
 			this.writing = 0; // a volatile field write, not a call: it cannot overflow
 		}
@@ -223,7 +230,7 @@ final class WakeSignal implements AutoCloseable {
 		Selector current = this.selector;
 		if (current != null && !this.closed) {
 			try {
-				current.wakeup();
+				this.io.wakeup(current);
 			}
 			catch (RuntimeException ignored) {
 				// closed meanwhile: nothing left to wake
@@ -275,16 +282,20 @@ final class WakeSignal implements AutoCloseable {
 		}
 		catch (IOException | RuntimeException ex) {
 			this.flag.awake();
-			LOG.log(System.Logger.Level.WARNING, "Selector of queue '" + this.queueName + "' failed; rebuilding it", ex);
+			this.log.log(System.Logger.Level.WARNING, "Selector of queue '" + this.queueName + "' failed; rebuilding it", ex);
 			rebuildSelector(current);
 			return;
+		}
+		catch (Error ex) {
+			this.flag.awake(); // the reactor's supervisor replaces this thread; producers need not wake it
+			throw ex;
 		}
 		boolean woken = this.flag.awake(); // R4
 		boolean interrupted = Thread.interrupted();
 		if (ready == 0 && !woken && !interrupted && System.nanoTime() - start < timeoutNanos / 2
 				&& !workPending.getAsBoolean()) {
 			if (++this.prematureSelects >= SPIN_THRESHOLD) {
-				LOG.log(System.Logger.Level.WARNING, "Selector of queue '" + this.queueName + "' returned early "
+				this.log.log(System.Logger.Level.WARNING, "Selector of queue '" + this.queueName + "' returned early "
 						+ this.prematureSelects + " times in a row (JDK epoll bug); rebuilding it");
 				rebuildSelector(current);
 			}
@@ -300,7 +311,7 @@ final class WakeSignal implements AutoCloseable {
 	 */
 	private int select(Selector current, long timeoutNanos) throws IOException {
 		long millis = Math.max(1, TimeUnit.NANOSECONDS.toMillis(timeoutNanos + 999_999));
-		int ready = current.select(millis);
+		int ready = this.io.select(current, millis);
 		if (ready > 0) {
 			current.selectedKeys().clear();
 			drainPipe();
@@ -346,7 +357,7 @@ final class WakeSignal implements AutoCloseable {
 			closeQuietly(failed);
 			this.reopenBackoffNanos = TimeUnit.MILLISECONDS.toNanos(1);
 			this.reopenAtNanos = System.nanoTime() + this.reopenBackoffNanos;
-			LOG.log(System.Logger.Level.ERROR, "Could not open a new selector for queue '" + this.queueName
+			this.log.log(System.Logger.Level.ERROR, "Could not open a new selector for queue '" + this.queueName
 					+ "'; the reactor parks between tasks until one opens (retrying, up to once a second)", ex);
 			return;
 		}
@@ -364,7 +375,7 @@ final class WakeSignal implements AutoCloseable {
 			Selector opened = openSelector();
 			this.selector = opened;
 			this.rebuilds.incrementAndGet();
-			LOG.log(System.Logger.Level.INFO, "Queue ''{0}'' has a working selector again", this.queueName);
+			this.log.log(System.Logger.Level.INFO, "Queue '" + this.queueName + "' has a working selector again");
 			return opened;
 		}
 		catch (IOException | RuntimeException ex) {

@@ -175,6 +175,67 @@ class CloseTests {
 		});
 	}
 
+	@Test
+	void closeReturnsTheTasksOfTimersNotYetDueAfterTheQueuedTasks() {
+		assertTimeoutPreemptively(Duration.ofSeconds(20), () -> {
+			this.queue = SelectorWakeQueue.builder().name("close-timers").build();
+			this.queue.start();
+			AtomicInteger ran = new AtomicInteger();
+			Runnable later = ran::incrementAndGet;
+			Runnable muchLater = ran::incrementAndGet;
+			Runnable cancelled = ran::incrementAndGet;
+			this.queue.schedule(Duration.ofHours(2), muchLater);
+			this.queue.schedule(Duration.ofSeconds(5), later);
+			this.queue.schedule(Duration.ofSeconds(1), cancelled).cancel();
+			CountDownLatch stuck = new CountDownLatch(1);
+			CountDownLatch release = new CountDownLatch(1);
+			this.queue.execute(() -> {
+				stuck.countDown();
+				awaitQuietly(release);
+			});
+			assertThat(stuck.await(5, TimeUnit.SECONDS)).isTrue();
+			Runnable queued = ran::incrementAndGet;
+			this.queue.execute(queued);
+			List<Runnable> notRun = this.queue.close(Duration.ofMillis(100));
+			release.countDown();
+			assertThat(notRun).containsExactly(queued, later, muchLater);
+			assertThat(ran).hasValue(0);
+		});
+	}
+
+	@Test
+	void closeCalledOnAnInterruptedThreadStillLetsTheQueueDrainAndKeepsTheInterrupt() {
+		assertTimeoutPreemptively(Duration.ofSeconds(20), () -> {
+			this.queue = SelectorWakeQueue.builder().name("close-interrupted").build();
+			this.queue.start();
+			CountDownLatch release = new CountDownLatch(1);
+			this.queue.execute(() -> awaitQuietly(release));
+			AtomicInteger ran = new AtomicInteger();
+			for (int i = 0; i < 40; i++) {
+				this.queue.execute(ran::incrementAndGet);
+			}
+			Thread releaser = QueueTestSupport.start("releaser", () -> {
+				// released once close is waiting: close must still be waiting then, interrupt or not
+				org.awaitility.Awaitility.await().atMost(Duration.ofSeconds(10))
+					.until(() -> Thread.getAllStackTraces().keySet().stream()
+						.anyMatch((thread) -> thread.getName().equals("closer") && thread.getState() == Thread.State.TIMED_WAITING));
+				release.countDown();
+			});
+			List<Runnable> notRun = new java.util.ArrayList<>();
+			boolean[] interruptedAfter = new boolean[1];
+			Thread closer = QueueTestSupport.start("closer", () -> {
+				Thread.currentThread().interrupt();
+				notRun.addAll(this.queue.close(Duration.ofSeconds(10)));
+				interruptedAfter[0] = Thread.currentThread().isInterrupted();
+			});
+			QueueTestSupport.join(closer);
+			QueueTestSupport.join(releaser);
+			assertThat(notRun).isEmpty();
+			assertThat(ran).hasValue(40);
+			assertThat(interruptedAfter[0]).as("the closer's interrupt is kept").isTrue();
+		});
+	}
+
 	private static void awaitQuietly(CountDownLatch latch) {
 		try {
 			latch.await();

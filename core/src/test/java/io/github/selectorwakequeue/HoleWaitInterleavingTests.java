@@ -83,7 +83,7 @@ class HoleWaitInterleavingTests {
 
 		final boolean ignoreRingBehindHole;
 
-		final TaskRing ring = new TaskRing(4, "interleavings", () -> 0L);
+		final TaskRing ring = new TaskRing(4, "interleavings", () -> 0L, QueueLog.system());
 
 		final SleepFlag flag = new SleepFlag();
 

@@ -156,7 +156,7 @@ class LaneProtocolInterleavingTests {
 
 		AttachWorld(boolean recheck) {
 			this.recheck = recheck;
-			this.lane = new Lane("modelled", Clock.SYSTEM, 1_000_000, 100_000_000);
+			this.lane = new Lane("modelled", null, Clock.SYSTEM, 1_000_000, 100_000_000);
 			this.lane.slow = true;
 		}
 

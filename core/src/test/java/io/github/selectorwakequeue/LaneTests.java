@@ -132,7 +132,7 @@ class LaneTests {
 	}
 
 	@Test
-	void theQueueCountsAsRunningWhileTheReactorOfAHandOffIsStarting() {
+	void theQueueCountsAsRunningWhileTheSpareReactorOfAHandOffIsStarting() {
 		assertTimeoutPreemptively(Duration.ofSeconds(60), () -> {
 			CountDownLatch startCalled = new CountDownLatch(1);
 			CountDownLatch letStart = new CountDownLatch(1);
@@ -142,7 +142,7 @@ class LaneTests {
 				.threadFactory((task) -> new Thread(task, "slow-start-" + threads.incrementAndGet()) {
 					@Override
 					public synchronized void start() {
-						if (threads.get() == 2) { // the hand-off's reactor: slow to start, as on a loaded machine
+						if (threads.get() == 2) { // the spare for a hand-off: slow to start, as on a loaded machine
 							startCalled.countDown();
 							awaitQuietly(letStart);
 						}
@@ -157,6 +157,9 @@ class LaneTests {
 			assertThat(startCalled.await(20, TimeUnit.SECONDS)).isTrue();
 			assertThat(this.queue.stats().running()).as("a reactor is being started, none has died").isTrue();
 			letStart.countDown();
+			// the spare is ready only now: the hand-off happens then (a hand-off starts no thread of its own)
+			await().atMost(Duration.ofSeconds(20)).until(() -> this.queue.stats().reactorHandOffs() == 1);
+			assertThat(this.queue.stats().running()).isTrue();
 			release.countDown();
 			await().atMost(Duration.ofSeconds(20)).until(() -> stuck.count() == 1);
 			assertThat(this.queue.stats().running()).isTrue();

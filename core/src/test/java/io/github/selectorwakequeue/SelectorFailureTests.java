@@ -36,7 +36,7 @@ class SelectorFailureTests {
 			AtomicReference<Selector> opened = new AtomicReference<>();
 			AtomicBoolean canOpen = new AtomicBoolean(true);
 			AtomicInteger refused = new AtomicInteger();
-			this.queue = SelectorWakeQueue.builder().name("broken-selector").selectorOpener(() -> {
+			this.queue = SelectorWakeQueue.builder().name("broken-selector").selectorIo(() -> {
 				if (!canOpen.get()) {
 					refused.incrementAndGet();
 					throw new IOException("Too many open files (simulated)");

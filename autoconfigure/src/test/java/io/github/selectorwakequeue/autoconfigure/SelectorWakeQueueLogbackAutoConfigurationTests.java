@@ -1,5 +1,12 @@
 package io.github.selectorwakequeue.autoconfigure;
 
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+
 import ch.qos.logback.classic.Logger;
 import ch.qos.logback.classic.LoggerContext;
 import ch.qos.logback.classic.spi.ILoggingEvent;
@@ -10,12 +17,14 @@ import io.github.selectorwakequeue.spring.logback.LogbackAppenderQueues;
 import io.github.selectorwakequeue.spring.logback.SelectorWakeQueueAppenderMetrics;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
+import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import org.junit.jupiter.api.Test;
 import org.slf4j.LoggerFactory;
 
 import org.springframework.boot.autoconfigure.AutoConfigurations;
 import org.springframework.boot.micrometer.metrics.autoconfigure.CompositeMeterRegistryAutoConfiguration;
 import org.springframework.boot.micrometer.metrics.autoconfigure.MetricsAutoConfiguration;
+import org.springframework.boot.micrometer.metrics.autoconfigure.export.prometheus.PrometheusMetricsExportAutoConfiguration;
 import org.springframework.boot.micrometer.metrics.autoconfigure.export.simple.SimpleMetricsExportAutoConfiguration;
 import org.springframework.boot.test.context.FilteredClassLoader;
 import org.springframework.boot.test.context.runner.ApplicationContextRunner;
@@ -80,6 +89,46 @@ class SelectorWakeQueueLogbackAutoConfigurationTests {
 			logger.detachAppender(appender);
 			appender.stop();
 		}
+	}
+
+	@Test
+	void aPrometheusScrapeShowsForTheAppenderExactlyTheSeriesReadmeLists() throws IOException {
+		SelectorWakeQueueAppender appender = startedAppender("SCRAPED_LOGS", 64);
+		Logger logger = logback().getLogger("selector-wake-queue.logback-prometheus-test");
+		logger.addAppender(appender);
+		try {
+			this.runner
+				.withConfiguration(AutoConfigurations.of(MetricsAutoConfiguration.class,
+						PrometheusMetricsExportAutoConfiguration.class, CompositeMeterRegistryAutoConfiguration.class))
+				.run((context) -> {
+					String scrape = context.getBean(PrometheusMeterRegistry.class).scrape();
+					List<String> series = scrape.lines()
+						.filter((line) -> line.contains("name=\"SCRAPED_LOGS\""))
+						.toList();
+					assertThat(series.stream().map((line) -> line.substring(0, line.indexOf('{'))).distinct())
+						.containsExactlyInAnyOrderElementsOf(readmeAppenderSeries());
+					assertThat(series).filteredOn((line) -> line.startsWith("wakequeue_log_dropped_events_total"))
+						.extracting((line) -> line.replaceAll(".*level=\"(\\w+)\".*", "$1"))
+						.containsExactlyInAnyOrder("trace", "debug", "info", "warn", "error");
+				});
+		}
+		finally {
+			logger.detachAppender(appender);
+			appender.stop();
+		}
+	}
+
+	/** The series names of README's table of what the Prometheus scrape shows for an appender. */
+	private static List<String> readmeAppenderSeries() throws IOException {
+		String readme = Files.readString(Path.of("..", "README.md"));
+		String section = readme.substring(readme.indexOf("## Logging through the queue (Logback)"));
+		Matcher table = Pattern.compile("\\| Prometheus series for an appender[^\\n]*\\n\\|[-|]+\\n((?:\\|[^\\n]*\\n)+)")
+			.matcher(section);
+		assertThat(table.find()).as("README's table of the appender's Prometheus series").isTrue();
+		return table.group(1)
+			.lines()
+			.map((row) -> row.replaceAll("^\\| `([a-z_]+)[^`]*`.*", "$1"))
+			.toList();
 	}
 
 	@Test

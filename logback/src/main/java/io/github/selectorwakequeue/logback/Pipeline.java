@@ -1,9 +1,11 @@
 package io.github.selectorwakequeue.logback;
 
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Objects;
 import java.util.Optional;
+import java.util.concurrent.atomic.AtomicInteger;
 
 import ch.qos.logback.classic.Level;
 import ch.qos.logback.classic.Logger;
@@ -17,14 +19,24 @@ import io.github.selectorwakequeue.SelectorWakeQueue;
  * event on the caller's thread, and the reactor's {@link Trampoline} and {@link DropReport}. A stopped appender
  * that starts again gets a new one (a closed queue does not reopen).
  *
- * <p><b>Admission</b> (caller's thread, never blocks, never runs an appender): an event below
- * {@code neverDropLevel} is queued only while fewer than {@code queueSize - discardingThreshold} events wait;
- * an event at or above it while fewer than {@code queueSize} wait, or until the ring is full. Otherwise it is
- * dropped and counted. The occupancy read and the offer are two steps, so each thread logging at that very
+ * <p><b>Admission</b> (caller's thread, never blocks, never runs an appender): {@code AsyncAppender}'s rule. An
+ * event below {@code neverDropLevel} is dropped when fewer than {@code discardingThreshold} of the
+ * {@code queueSize} slots are free (so at most {@code queueSize - discardingThreshold + 1} such events wait, and
+ * never more than {@code queueSize}); an event at or above it when all {@code queueSize} slots are taken.
+ * Dropped events are counted. The occupancy read and the offer are two steps, so each thread logging at that very
  * moment can overshoot a limit by one event (the ring's capacity, {@code queueSize} rounded up to a power of
  * two, is the hard limit).
+ *
+ * <p><b>Lifecycle.</b> Open, then stopping (one {@link StopSequence} has begun: the queue refuses events, which
+ * are counted), then stopped.
  */
 final class Pipeline {
+
+	private static final int OPEN = 0;
+
+	private static final int STOPPING = 1;
+
+	private static final int STOPPED = 2;
 
 	private final SelectorWakeQueue queue;
 
@@ -42,12 +54,15 @@ final class Pipeline {
 
 	private final boolean includeCallerData;
 
+	private final AtomicInteger state = new AtomicInteger(OPEN);
+
 	Pipeline(Settings settings, AttachedAppenders appenders, LevelCounters dropped, Logger reportLogger,
 			ContextAware owner) {
 		Objects.requireNonNull(settings, "settings");
 		Objects.requireNonNull(owner, "owner");
 		this.queueSize = settings.queueSize();
-		this.discardLimit = settings.queueSize() - settings.discardingThreshold();
+		// AsyncAppender drops a discardable event when remainingCapacity() < discardingThreshold
+		this.discardLimit = Math.min(settings.queueSize(), settings.queueSize() - settings.discardingThreshold() + 1);
 		this.neverDropLevel = settings.neverDropLevel().toInt();
 		this.includeCallerData = settings.includeCallerData();
 		this.dropped = Objects.requireNonNull(dropped, "dropped");
@@ -82,7 +97,13 @@ final class Pipeline {
 			drop(level);
 			return;
 		}
-		prepare(event, this.includeCallerData);
+		try {
+			prepare(event, this.includeCallerData);
+		}
+		catch (Throwable ex) { // say, a context without an MDC adapter: Logback reports the exception, we count the event
+			drop(level);
+			throw ex;
+		}
 		if (!this.queue.offer(new AppendTask(this, event))) {
 			drop(level);
 		}
@@ -112,28 +133,90 @@ final class Pipeline {
 		}
 	}
 
-	/**
-	 * Stops accepting events, lets the reactor append the queued ones for up to {@code timeout}, and counts the
-	 * rest as dropped. Blocks the caller for at most {@code timeout} (see {@link SelectorWakeQueue#close(Duration)}).
-	 * @return the events left unappended, per level, and whether the reactor has exited
-	 */
-	Flush close(Duration timeout) {
-		boolean onReactor = this.queue.isReactorThread();
-		List<Runnable> notRun = this.queue.close(timeout);
-		LevelCounters lost = new LevelCounters();
-		for (Runnable task : notRun) {
-			Level level = ((AppendTask) task).event.getLevel();
-			lost.increment(level);
-			drop(level);
-		}
-		Optional<Thread> reactor = this.queue.reactorThread();
-		boolean reactorExited = !onReactor && reactor.map((thread) -> !thread.isAlive()).orElse(true);
-		return new Flush(lost.snapshot(), reactorExited ? null : reactor.get());
+	/** Begins this run's one stop; {@code false} if a stop has already begun. */
+	boolean beginStop() {
+		return this.state.compareAndSet(OPEN, STOPPING);
 	}
 
-	/** Appends the last drop summary. Only once the reactor has exited. */
-	void appendFinalSummary() {
-		this.dropReport.appendFinalSummary();
+	/** Whether a stop has begun and not yet finished. */
+	boolean isStopping() {
+		return this.state.get() == STOPPING;
+	}
+
+	void markStopped() {
+		this.state.set(STOPPED);
+	}
+
+	boolean isReactorThread() {
+		return this.queue.isReactorThread();
+	}
+
+	/**
+	 * Stops accepting events and lets the reactor append the queued ones for up to {@code timeout}; blocks the
+	 * caller that long at most (see {@link SelectorWakeQueue#close(Duration)}), and not at all on the reactor.
+	 * @return the events the reactor did not get to, oldest first, neither appended nor counted yet (the drop
+	 * report's pending summary timer, which close also returns, is not one: the stop writes the last summary itself)
+	 */
+	List<ILoggingEvent> close(Duration timeout) {
+		List<Runnable> notRun = this.queue.close(timeout);
+		List<ILoggingEvent> events = new ArrayList<>(notRun.size());
+		for (Runnable task : notRun) {
+			if (task instanceof AppendTask append) {
+				events.add(append.event);
+			}
+		}
+		return events;
+	}
+
+	/**
+	 * Reactor thread, once nothing else is being appended: appends the events, each followed by those logged while
+	 * appending it, until the deadline, and counts the rest as dropped.
+	 * @return the events counted as dropped, per level
+	 */
+	DroppedEvents appendInline(List<ILoggingEvent> events, Deadline deadline) {
+		int next = 0;
+		while (next < events.size() && !deadline.passed()) {
+			this.trampoline.appendTopLevel(events.get(next++));
+		}
+		return dropAll(events.subList(next, events.size()));
+	}
+
+	/**
+	 * Counts the events as dropped.
+	 * @return the same counts, per level
+	 */
+	DroppedEvents dropAll(List<ILoggingEvent> events) {
+		LevelCounters lost = new LevelCounters();
+		for (ILoggingEvent event : events) {
+			lost.increment(event.getLevel());
+			drop(event.getLevel());
+		}
+		return lost.snapshot();
+	}
+
+	/** Runs the action on the reactor once it has finished appending the current event (see {@link Trampoline#whenIdle}). */
+	void whenIdle(Runnable action) {
+		this.trampoline.whenIdle(action);
+	}
+
+	/** The reactor thread if it is still alive, and not the calling thread: still inside an attached appender. */
+	Optional<Thread> busyReactor() {
+		return this.queue.reactorThread().filter((thread) -> thread.isAlive() && thread != Thread.currentThread());
+	}
+
+	/** Appends the last drop summary (see {@link DropReport#appendFinalSummary}). Only once the reactor has exited, or on it. */
+	void appendFinalSummary(Deadline deadline) {
+		this.dropReport.appendFinalSummary(deadline);
+	}
+
+	/** Events waiting now. */
+	int size() {
+		return this.queue.size();
+	}
+
+	/** Slots free now, out of {@code queueSize}. */
+	int remainingCapacity() {
+		return Math.max(0, this.queueSize - this.queue.size());
 	}
 
 	SelectorWakeQueue queue() {
@@ -151,14 +234,6 @@ final class Pipeline {
 	/** The validated configuration of one start. */
 	record Settings(String name, int queueSize, int discardingThreshold, Level neverDropLevel,
 			boolean includeCallerData) {
-	}
-
-	/**
-	 * What {@link #close} left behind.
-	 * @param notAppended events still queued at the timeout, now counted as dropped
-	 * @param busyReactor the reactor thread if it is still inside an attached appender, else {@code null}
-	 */
-	record Flush(DroppedEvents notAppended, Thread busyReactor) {
 	}
 
 }

@@ -44,8 +44,10 @@ import io.github.selectorwakequeue.Stats;
  * <li><b>A failing appender</b> is reported to Logback's status manager; the others still get the event, and a
  * reactor thread that dies is restarted.</li>
  * <li><b>{@link #stop()}</b> (also from Logback's shutdown hook) lets the reactor append what is queued for up to
- * {@link #setMaxFlushTime maxFlushTime}; events still queued then are counted as dropped and reported (status
- * error and final summary line), never silently lost. It then stops the attached appenders.</li>
+ * {@link #setMaxFlushTime maxFlushTime} ({@code 0}: until all is appended), even if the calling thread is
+ * interrupted; events still queued then are counted as dropped and reported (status error and final summary line),
+ * never silently lost. Events logged while it runs, and after, are appended inline (those an attached appender
+ * logs) or counted as dropped (those of other threads). It then stops the attached appenders.</li>
  * </ul>
  */
 public final class SelectorWakeQueueAppender extends UnsynchronizedAppenderBase<ILoggingEvent>
@@ -80,8 +82,17 @@ public final class SelectorWakeQueueAppender extends UnsynchronizedAppenderBase<
 
 	private Duration maxFlushTime = DEFAULT_MAX_FLUSH_TIME;
 
-	/** Set before {@code started} on start; the current run, or the last one after stop. */
+	private boolean neverBlockFalseIgnored;
+
+	/** Set before {@link #running} on start; the current run, or the last one after stop. */
 	private volatile Pipeline pipeline;
+
+	/**
+	 * What {@link #isStarted()} answers. Logback's own {@code started} flag stays set once a start succeeded, so that
+	 * {@code doAppend} hands every later event to {@link #append}: the stopping or stopped run counts it as dropped
+	 * instead of Logback's "Attempted to append to non started appender" warning, which loses it uncounted.
+	 */
+	private volatile boolean running;
 
 	/**
 	 * Starts a new queue and its reactor thread. Reports a configuration error to Logback's status manager,
@@ -91,6 +102,11 @@ public final class SelectorWakeQueueAppender extends UnsynchronizedAppenderBase<
 	@Override
 	public void start() {
 		if (isStarted()) {
+			return;
+		}
+		Pipeline previous = this.pipeline;
+		if (previous != null && previous.isStopping()) {
+			addWarn(this + " is still stopping its previous run; not started");
 			return;
 		}
 		Pipeline.Settings settings;
@@ -119,10 +135,16 @@ public final class SelectorWakeQueueAppender extends UnsynchronizedAppenderBase<
 			return;
 		}
 		this.pipeline = next;
+		this.discardingThreshold = settings.discardingThreshold(); // the effective value, as AsyncAppender shows it
 		super.start();
+		this.running = true;
 		addInfo(this + " started: queueSize=" + settings.queueSize() + ", discardingThreshold="
 				+ settings.discardingThreshold() + ", neverDropLevel=" + settings.neverDropLevel() + ", includeCallerData="
 				+ settings.includeCallerData() + ", maxFlushTime=" + this.maxFlushTime);
+		if (this.neverBlockFalseIgnored) {
+			addInfo(this + ": neverBlock=false is ignored: this appender never blocks the caller; when its queue is "
+					+ "full it drops the event and counts it");
+		}
 	}
 
 	private Pipeline.Settings settings() {
@@ -141,7 +163,7 @@ public final class SelectorWakeQueueAppender extends UnsynchronizedAppenderBase<
 			throw new IllegalArgumentException("discardingThreshold must be between 0 and queueSize - 1 ("
 					+ (this.queueSize - 1) + "), was " + this.discardingThreshold);
 		}
-		if (this.maxFlushTime == null || this.maxFlushTime.getMilliseconds() < 0) {
+		if (this.maxFlushTime == null || this.maxFlushTime.getMilliseconds() < 0) { // 0: until flushed
 			throw new IllegalArgumentException("maxFlushTime must be zero or more, was " + this.maxFlushTime);
 		}
 		String name = (getName() == null || getName().isBlank()) ? UNNAMED : getName();
@@ -170,61 +192,31 @@ public final class SelectorWakeQueueAppender extends UnsynchronizedAppenderBase<
 
 	/**
 	 * Stops accepting events, lets the reactor append the queued ones for up to {@code maxFlushTime} (blocking
-	 * the caller that long at most), counts and reports what is left, appends a final drop summary and stops the
-	 * attached appenders. If the reactor is still inside an attached appender at the timeout, the appenders are
-	 * stopped by a daemon thread when it comes out, never concurrently with it. Idempotent.
+	 * the caller that long at most; {@code 0}: until all are appended), counts and reports what is left, appends a
+	 * final drop summary and stops the attached appenders. Events logged meanwhile on other threads, and after,
+	 * are counted as dropped; events an attached appender logs are appended inline. The caller's interrupt flag
+	 * does not cut the flush short and is restored. Called by an attached appender on the reactor itself, it
+	 * returns at once and the reactor appends what is queued right after the current event. If the reactor is
+	 * still inside an attached appender at the timeout, the appenders are stopped by a daemon thread when it
+	 * comes out, never concurrently with it. Idempotent: a second call returns at once. See {@link StopSequence}.
 	 */
 	@Override
 	public void stop() {
-		if (!isStarted()) {
+		Pipeline current = this.pipeline;
+		if (current == null || !current.beginStop()) {
 			return;
 		}
-		super.stop();
-		Pipeline current = this.pipeline;
-		Pipeline.Flush flush = current.close(java.time.Duration.ofMillis(this.maxFlushTime.getMilliseconds()));
-		long lost = flush.notAppended().total();
-		if (lost > 0) {
-			addError(this + " stopped with " + lost + " queued events not appended within maxFlushTime="
-					+ this.maxFlushTime + " (" + flush.notAppended() + "); they are counted as dropped");
-		}
-		else {
-			addInfo(this + " appended every queued event before stopping");
-		}
-		if (flush.busyReactor() == null) {
-			finish(current);
-		}
-		else {
-			addWarn(this + ": its reactor is still inside an attached appender; the attached appenders are stopped "
-					+ "when it returns");
-			Thread stopper = new Thread(() -> {
-				awaitExit(flush.busyReactor());
-				if (!isStarted()) { // started again meanwhile: its appenders are in use, leave them
-					finish(current);
-				}
-			}, "SelectorWakeQueueAppender-" + getName() + "-stopper");
-			stopper.setDaemon(true);
-			stopper.start();
-		}
+		this.running = false;
+		new StopSequence(current, this.appenders, this, toString(), this.maxFlushTime, this::isStarted).run();
 	}
 
-	private void finish(Pipeline stopped) {
-		stopped.appendFinalSummary();
-		this.appenders.detachAndStopAllAppenders();
-	}
-
-	private static void awaitExit(Thread reactor) {
-		boolean interrupted = false;
-		while (reactor.isAlive()) {
-			try {
-				reactor.join();
-			}
-			catch (InterruptedException ex) {
-				interrupted = true;
-			}
-		}
-		if (interrupted) {
-			Thread.currentThread().interrupt();
-		}
+	/**
+	 * Whether the appender is started: {@code false} from the moment {@link #stop()} begins.
+	 * @return whether events are being queued
+	 */
+	@Override
+	public boolean isStarted() {
+		return this.running;
 	}
 
 	// ---- observation --------------------------------------------------------------------------------------
@@ -236,6 +228,25 @@ public final class SelectorWakeQueueAppender extends UnsynchronizedAppenderBase<
 	 */
 	public DroppedEvents droppedEvents() {
 		return this.dropped.snapshot();
+	}
+
+	/**
+	 * Events waiting in the queue now, as {@code AsyncAppender}'s method of that name. Wait-free; any thread.
+	 * @return the number of events queued; 0 if the appender was never started
+	 */
+	public int getNumberOfElementsInQueue() {
+		Pipeline current = this.pipeline;
+		return (current != null) ? current.size() : 0;
+	}
+
+	/**
+	 * Free slots out of {@code queueSize} now, as {@code AsyncAppender}'s method of that name. Wait-free; any
+	 * thread.
+	 * @return the slots free; {@code queueSize} if the appender was never started
+	 */
+	public int getRemainingCapacity() {
+		Pipeline current = this.pipeline;
+		return (current != null) ? current.remainingCapacity() : this.queueSize;
 	}
 
 	/**
@@ -277,18 +288,19 @@ public final class SelectorWakeQueueAppender extends UnsynchronizedAppenderBase<
 	}
 
 	/**
-	 * Sets how many slots are kept for events at or above {@code neverDropLevel}: events below it are dropped
-	 * once fewer slots than this are free. 0 to {@code queueSize - 1}; default {@code queueSize / 5} (as
-	 * Logback's {@code AsyncAppender}).
-	 * @param discardingThreshold the number of reserved slots
+	 * Sets when events below {@code neverDropLevel} are dropped: when fewer than this many of the
+	 * {@code queueSize} slots are free ({@code AsyncAppender}'s rule, so 10 slots with a threshold of 2 take 9 such
+	 * events). 0 to {@code queueSize - 1} (0: they may fill the queue); default {@code queueSize / 5}.
+	 * @param discardingThreshold the threshold, in free slots
 	 */
 	public void setDiscardingThreshold(int discardingThreshold) {
 		this.discardingThreshold = discardingThreshold;
 	}
 
 	/**
-	 * The configured threshold.
-	 * @return the reserved slots, or -1 for the default ({@code queueSize / 5})
+	 * The threshold: as configured, or, once started with the default, the value in effect, as on
+	 * {@code AsyncAppender}.
+	 * @return the threshold in free slots; -1 for the default before the first start
 	 */
 	public int getDiscardingThreshold() {
 		return this.discardingThreshold;
@@ -331,11 +343,25 @@ public final class SelectorWakeQueueAppender extends UnsynchronizedAppenderBase<
 
 	/**
 	 * Sets how long {@link #stop()} lets the reactor append queued events, e.g. {@code 5 seconds} or
-	 * {@code 500} (milliseconds). Default 5 seconds.
+	 * {@code 500} (milliseconds); {@code 0} waits until all are appended, as on {@code AsyncAppender}. Default 5
+	 * seconds.
 	 * @param maxFlushTime the flush time
 	 */
 	public void setMaxFlushTime(Duration maxFlushTime) {
 		this.maxFlushTime = maxFlushTime;
+	}
+
+	/**
+	 * Sets {@code maxFlushTime} in milliseconds, as {@code AsyncAppender.setMaxFlushTime(int)} does, for code
+	 * that configures the appender in Java. It returns this appender rather than {@code void} so that Logback's
+	 * configuration sees one {@code maxFlushTime} setter, the {@link #setMaxFlushTime(Duration) Duration} one,
+	 * which reads plain milliseconds too.
+	 * @param millis the flush time in milliseconds; 0 waits until all are appended
+	 * @return this appender
+	 */
+	public SelectorWakeQueueAppender setMaxFlushTime(int millis) {
+		this.maxFlushTime = Duration.buildByMilliseconds(millis);
+		return this;
 	}
 
 	/**
@@ -344,6 +370,23 @@ public final class SelectorWakeQueueAppender extends UnsynchronizedAppenderBase<
 	 */
 	public Duration getMaxFlushTime() {
 		return this.maxFlushTime;
+	}
+
+	/**
+	 * Accepts {@code AsyncAppender}'s {@code neverBlock} so that its configuration moves over unchanged. This
+	 * appender never blocks whatever the value: with {@code false}, the start says so in the status log (INFO).
+	 * @param neverBlock ignored; {@code false} is noted in the status log
+	 */
+	public void setNeverBlock(boolean neverBlock) {
+		this.neverBlockFalseIgnored = !neverBlock;
+	}
+
+	/**
+	 * Always {@code true}: a full queue drops and counts events, it never blocks the caller.
+	 * @return {@code true}
+	 */
+	public boolean isNeverBlock() {
+		return true;
 	}
 
 	// ---- AppenderAttachable -------------------------------------------------------------------------------

@@ -46,6 +46,9 @@ final class Trampoline {
 	/** Whether the top-level event being appended is a drop summary. */
 	private boolean summary;
 
+	/** What to run once the current top-level event and its nested events are appended; {@code null} if nothing. */
+	private Runnable whenIdle;
+
 	Trampoline(AttachedAppenders appenders, Drops drops, boolean includeCallerData) {
 		this.appenders = Objects.requireNonNull(appenders, "appenders");
 		this.drops = Objects.requireNonNull(drops, "drops");
@@ -84,20 +87,47 @@ final class Trampoline {
 				drop(left);
 			}
 			this.summary = false;
+			Runnable next = this.whenIdle;
+			this.whenIdle = null;
+			if (next != null) {
+				next.run();
+			}
+		}
+	}
+
+	/**
+	 * Runs {@code action} on this thread as soon as no event is being appended: at once if none is, otherwise
+	 * right after the current top-level event and the events logged while appending it. This is how a
+	 * {@code stop()} called by an attached appender on the reactor appends what is still queued without
+	 * re-entering that appender.
+	 * @param action what to run; it may append
+	 */
+	void whenIdle(Runnable action) {
+		if (this.depth == IDLE) {
+			action.run();
+		}
+		else {
+			this.whenIdle = action;
 		}
 	}
 
 	/** An event logged on the reactor thread: appended now, appended after the current one, or dropped. */
 	void logged(ILoggingEvent event) {
-		if (this.depth == IDLE) {
+		if (this.depth != IDLE && (this.depth == NESTED || this.nested.size() >= MAX_NESTED)) {
+			drop(event);
+			return;
+		}
+		try {
 			Pipeline.prepare(event, this.includeCallerData);
+		}
+		catch (Throwable ex) { // counted; Logback reports the exception to the appender that logged
+			drop(event);
+			throw ex;
+		}
+		if (this.depth == IDLE) {
 			appendTopLevel(event);
 		}
-		else if (this.depth == NESTED || this.nested.size() >= MAX_NESTED) {
-			drop(event);
-		}
 		else {
-			Pipeline.prepare(event, this.includeCallerData);
 			this.nested.add(event);
 		}
 	}

@@ -4,6 +4,7 @@ import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.function.Consumer;
 
 import ch.qos.logback.classic.Level;
@@ -108,6 +109,36 @@ final class AppenderFixture implements AutoCloseable {
 			Thread.currentThread().interrupt();
 			throw new AssertionError("interrupted", ex);
 		}
+	}
+
+	/**
+	 * Stops the appender while the reactor is held by {@code gate}: calls {@code stop()} on another thread (with its
+	 * interrupt flag set if asked), waits until that thread waits for the flush (or has already returned), runs
+	 * {@code whileStopping} on this thread, opens the gate and waits for {@code stop()} to return.
+	 * @return whether the stopping thread's interrupt flag was set when {@code stop()} returned
+	 */
+	boolean stopWhileHeld(CountDownLatch gate, boolean interrupted, Runnable whileStopping) {
+		AtomicBoolean flagAfterStop = new AtomicBoolean();
+		Thread stopper = startDaemon("stopper-" + this.appender.getName(), () -> {
+			if (interrupted) {
+				Thread.currentThread().interrupt();
+			}
+			this.appender.stop();
+			flagAfterStop.set(Thread.currentThread().isInterrupted());
+		});
+		await().atMost(Duration.ofSeconds(10)).pollInterval(Duration.ofMillis(1)).until(() -> switch (stopper.getState()) {
+			case WAITING, TIMED_WAITING, TERMINATED -> true;
+			default -> false;
+		});
+		whileStopping.run();
+		gate.countDown();
+		join(stopper);
+		return flagAfterStop.get();
+	}
+
+	/** The drop summary lines appended so far, as events. */
+	List<ILoggingEvent> summaryEvents() {
+		return this.recorder.appended().stream().map(RecordingAppender.Appended::event).filter(AppenderFixture::isSummary).toList();
 	}
 
 	static Thread startDaemon(String name, Runnable body) {

@@ -4,6 +4,7 @@ import java.io.ByteArrayInputStream;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.List;
+import java.util.concurrent.CountDownLatch;
 
 import ch.qos.logback.classic.Logger;
 import ch.qos.logback.classic.LoggerContext;
@@ -19,6 +20,7 @@ import org.junit.jupiter.params.provider.CsvSource;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
+import static org.junit.jupiter.api.Assertions.assertTimeoutPreemptively;
 
 /** Configuration from {@code logback.xml}: every property, and a clear error for each bad value. */
 class ConfigurationTests {
@@ -65,6 +67,86 @@ class ConfigurationTests {
 		assertThat(appender.getNeverDropLevel()).isEqualTo("WARN");
 		assertThat(appender.isIncludeCallerData()).isFalse();
 		assertThat(appender.getMaxFlushTime().getMilliseconds()).isEqualTo(5_000);
+	}
+
+	@Test
+	void aConfigurationWrittenForAsyncAppenderStartsWithoutAWarning() throws JoranException {
+		LoggerContext context = configure("""
+				<queueSize>500</queueSize>
+				<discardingThreshold>20</discardingThreshold>
+				<includeCallerData>false</includeCallerData>
+				<maxFlushTime>1000</maxFlushTime>
+				<neverBlock>false</neverBlock>
+				""", true);
+		try {
+			SelectorWakeQueueAppender appender = appender(context);
+			assertThat(appender.isStarted()).as("started; status %s", statuses(context)).isTrue();
+			assertThat(statuses(context)).filteredOn((s) -> s.getLevel() >= Status.WARN).isEmpty();
+			assertThat(statuses(context)).filteredOn((s) -> s.getLevel() == Status.INFO)
+				.extracting(Status::getMessage)
+				.contains("SelectorWakeQueueAppender[ASYNC]: neverBlock=false is ignored: this appender never blocks the "
+						+ "caller; when its queue is full it drops the event and counts it");
+			assertThat(appender.isNeverBlock()).isTrue();
+			assertThat(appender.getMaxFlushTime().getMilliseconds()).isEqualTo(1_000);
+			assertThat(appender.getDiscardingThreshold()).isEqualTo(20);
+		}
+		finally {
+			context.stop();
+		}
+	}
+
+	@Test
+	void theQueueIsReadThroughAsyncAppendersAccessors() {
+		assertTimeoutPreemptively(Duration.ofSeconds(30), () -> {
+			SelectorWakeQueueAppender unstarted = new SelectorWakeQueueAppender();
+			assertThat(unstarted.getNumberOfElementsInQueue()).isZero();
+			assertThat(unstarted.getRemainingCapacity()).isEqualTo(SelectorWakeQueueAppender.DEFAULT_QUEUE_SIZE);
+			try (AppenderFixture fixture = AppenderFixture.start("accessors", (a) -> a.setQueueSize(10))) {
+				assertThat(fixture.appender.getDiscardingThreshold()).as("queueSize / 5, once started").isEqualTo(2);
+				assertThat(fixture.appender.getRemainingCapacity()).isEqualTo(10);
+				CountDownLatch gate = fixture.holdReactor("hold");
+				for (int i = 0; i < 3; i++) {
+					fixture.logger.info("event {}", i);
+				}
+				assertThat(fixture.appender.getNumberOfElementsInQueue()).isEqualTo(3);
+				assertThat(fixture.appender.getRemainingCapacity()).isEqualTo(7);
+				gate.countDown();
+			}
+		});
+	}
+
+	@Test
+	void maxFlushTimeIsSetInMillisecondsAsOnAsyncAppender() {
+		SelectorWakeQueueAppender appender = new SelectorWakeQueueAppender();
+		appender.setMaxFlushTime(1_500);
+		assertThat(appender.getMaxFlushTime().getMilliseconds()).isEqualTo(1_500);
+	}
+
+	@Test
+	void anEventThatCannotBePreparedOnTheCallerIsCountedAsDropped() {
+		LoggerContext context = new LoggerContext(); // no MDC adapter: preparing an event for later throws
+		try {
+			ListAppender<ILoggingEvent> list = new ListAppender<>();
+			list.setContext(context);
+			list.start();
+			SelectorWakeQueueAppender appender = new SelectorWakeQueueAppender();
+			appender.setContext(context);
+			appender.setName("NO_MDC");
+			appender.addAppender(list);
+			appender.start();
+			Logger logger = context.getLogger("test");
+			logger.addAppender(appender);
+
+			logger.warn("cannot be prepared");
+
+			assertThat(appender.droppedEvents()).isEqualTo(new DroppedEvents(0, 0, 0, 1, 0));
+			assertThat(statuses(context)).filteredOn((s) -> s.getLevel() == Status.ERROR)
+				.extracting(Status::getMessage)
+				.contains("Appender [NO_MDC] failed to append."); // Logback's own report of the exception
+		}
+		finally {
+			context.stop();
+		}
 	}
 
 	@ParameterizedTest

@@ -1,8 +1,10 @@
 package io.github.selectorwakequeue.logback;
 
 import java.time.Duration;
+import java.util.List;
 import java.util.concurrent.CountDownLatch;
 
+import ch.qos.logback.classic.Level;
 import ch.qos.logback.classic.spi.ILoggingEvent;
 import ch.qos.logback.core.Appender;
 import ch.qos.logback.core.UnsynchronizedAppenderBase;
@@ -76,6 +78,101 @@ class StopTests {
 				.satisfies((line) -> assertThat(line).startsWith("10 events dropped (TRACE=0, DEBUG=0, INFO=10, WARN=0, ERROR=0)"));
 			fixture.context.stop();
 		});
+	}
+
+	@Test
+	void anInterruptedCallersStopFlushesForItsFullTimeAndKeepsItsFlag() {
+		assertTimeoutPreemptively(Duration.ofSeconds(30), () -> {
+			AppenderFixture fixture = AppenderFixture.start("stop-interrupted",
+					(a) -> a.setMaxFlushTime(ch.qos.logback.core.util.Duration.buildBySeconds(20)));
+			CountDownLatch gate = fixture.holdReactor("hold");
+			for (int i = 0; i < 40; i++) {
+				fixture.logger.info("event {}", i);
+			}
+			// stop() waits for the reactor to flush: the flag must not cut that short
+			boolean flagAfterStop = fixture.stopWhileHeld(gate, true, () -> {
+			});
+
+			assertThat(fixture.recorder.messages()).hasSize(41).endsWith("event 39");
+			assertThat(fixture.appender.droppedEvents()).isEqualTo(DroppedEvents.NONE);
+			assertThat(flagAfterStop).as("the caller's interrupt flag, restored").isTrue();
+			assertThat(fixture.recorder.isStarted()).isFalse();
+			fixture.context.stop();
+		});
+	}
+
+	@Test
+	void maxFlushTimeZeroWaitsUntilEverythingQueuedIsAppendedAsOnAsyncAppender() {
+		assertTimeoutPreemptively(Duration.ofSeconds(30), () -> {
+			AppenderFixture fixture = AppenderFixture.start("stop-zero",
+					(a) -> a.setMaxFlushTime(ch.qos.logback.core.util.Duration.buildByMilliseconds(0)));
+			CountDownLatch gate = fixture.holdReactor("hold");
+			for (int i = 0; i < 40; i++) {
+				fixture.logger.info("event {}", i);
+			}
+			fixture.stopWhileHeld(gate, false, () -> {
+			});
+
+			assertThat(fixture.recorder.messages()).hasSize(41).endsWith("event 39");
+			assertThat(fixture.appender.droppedEvents()).isEqualTo(DroppedEvents.NONE);
+			assertThat(fixture.statusMessages(Status.ERROR)).isEmpty();
+			fixture.context.stop();
+		});
+	}
+
+	@Test
+	void theLastSummaryLineAtStopComesASecondAfterThePreviousOneWhenMaxFlushTimeAllows() {
+		assertTimeoutPreemptively(Duration.ofSeconds(30), () -> {
+			AppenderFixture fixture = AppenderFixture.start("stop-spacing", (a) -> {
+				a.setQueueSize(4);
+				a.setDiscardingThreshold(0);
+			});
+			dropTwiceWithinASecond(fixture);
+			fixture.appender.stop();
+
+			List<ILoggingEvent> summaries = fixture.summaryEvents();
+			assertThat(summaries).hasSize(2);
+			assertThat(summaries.get(1).getFormattedMessage()).startsWith("6 events dropped (TRACE=0, DEBUG=0, INFO=6,");
+			assertThat(summaries.get(1).getTimeStamp() - summaries.get(0).getTimeStamp())
+				.as("milliseconds between the two summary lines")
+				.isGreaterThanOrEqualTo(DropReport.INTERVAL.toMillis());
+			fixture.context.stop();
+		});
+	}
+
+	@Test
+	void theLastSummaryLineIsWrittenAtOnceWhenMaxFlushTimeIsShorterThanTheWait() {
+		assertTimeoutPreemptively(Duration.ofSeconds(30), () -> {
+			AppenderFixture fixture = AppenderFixture.start("stop-short", (a) -> {
+				a.setQueueSize(4);
+				a.setDiscardingThreshold(0);
+				a.setMaxFlushTime(ch.qos.logback.core.util.Duration.buildByMilliseconds(100));
+			});
+			dropTwiceWithinASecond(fixture);
+			long before = System.nanoTime();
+			fixture.appender.stop();
+
+			assertThat(Duration.ofNanos(System.nanoTime() - before)).isLessThan(DropReport.INTERVAL);
+			assertThat(fixture.summaryLines()).hasSize(2)
+				.last()
+				.satisfies((line) -> assertThat(line).startsWith("6 events dropped (TRACE=0, DEBUG=0, INFO=6,"));
+			assertThat(fixture.appender.droppedEvents()).isEqualTo(new DroppedEvents(0, 0, 12, 0, 0));
+			fixture.context.stop();
+		});
+	}
+
+	/**
+	 * With 4 slots and no threshold: 6 INFO events dropped and their summary line appended, then 6 more dropped,
+	 * whose line is not due for a second.
+	 */
+	private static void dropTwiceWithinASecond(AppenderFixture fixture) {
+		CountDownLatch first = fixture.holdReactor("hold-1");
+		FullQueueTests.logMany(fixture, Level.INFO, 10);
+		first.countDown();
+		await().atMost(Duration.ofSeconds(10)).until(() -> fixture.summaryLines().size() == 1);
+		CountDownLatch second = fixture.holdReactor("hold-2");
+		FullQueueTests.logMany(fixture, Level.INFO, 10);
+		second.countDown();
 	}
 
 	@Test

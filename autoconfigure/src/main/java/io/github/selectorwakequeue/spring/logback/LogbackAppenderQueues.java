@@ -45,11 +45,10 @@ public final class LogbackAppenderQueues implements RelatedQueues {
 		for (Level level : List.of(Level.TRACE, Level.DEBUG, Level.INFO, Level.WARN, Level.ERROR)) {
 			drops.put(level.levelStr.toLowerCase(java.util.Locale.ROOT), dropped.of(level));
 		}
-		int threshold = appender.getDiscardingThreshold();
 		Map<String, Object> details = new LinkedHashMap<>();
 		details.put("dropped", drops);
 		details.put("queueSize", appender.getQueueSize());
-		details.put("discardingThreshold", (threshold >= 0) ? threshold : appender.getQueueSize() / 5);
+		details.put("discardingThreshold", appender.getDiscardingThreshold()); // the value in effect: it is started
 		details.put("neverDropLevel", appender.getNeverDropLevel());
 		return details;
 	}

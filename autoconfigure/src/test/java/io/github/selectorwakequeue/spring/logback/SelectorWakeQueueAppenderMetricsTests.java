@@ -61,8 +61,8 @@ class SelectorWakeQueueAppenderMetricsTests {
 		assertTimeoutPreemptively(Duration.ofSeconds(30), () -> {
 			this.context.setMDCAdapter(new LogbackMDCAdapter());
 			Sink sink = new Sink();
-			// 2 slots, the second reserved for WARN and ERROR
-			SelectorWakeQueueAppender appender = appender("LOGS", sink, 2, 1);
+			// 3 slots; INFO is dropped once fewer than 2 are free
+			SelectorWakeQueueAppender appender = appender("LOGS", sink, 3, 2);
 			Logger logger = this.context.getLogger("test");
 			logger.addAppender(appender);
 			new SelectorWakeQueueAppenderMetrics(this.context).bindTo(this.registry);
@@ -70,19 +70,20 @@ class SelectorWakeQueueAppenderMetricsTests {
 			logger.error("hold"); // the sink holds the reactor on it
 			assertThat(sink.holding.await(10, TimeUnit.SECONDS)).isTrue();
 			logger.info("queued 1");
+			logger.info("queued 2");
 			logger.info("dropped 1");
-			logger.warn("queued 2");
+			logger.warn("queued 3");
 			logger.warn("dropped 2");
 			assertThat(dropped("info")).isEqualTo(1);
 			assertThat(dropped("warn")).isEqualTo(1);
 			assertThat(dropped("error")).isZero();
-			assertThat(this.registry.get("wakequeue.depth").tag("name", "LOGS").gauge().value()).isEqualTo(2);
-			assertThat(this.registry.get("wakequeue.capacity").tag("name", "LOGS").gauge().value()).isEqualTo(2);
+			assertThat(this.registry.get("wakequeue.depth").tag("name", "LOGS").gauge().value()).isEqualTo(3);
+			assertThat(this.registry.get("wakequeue.capacity").tag("name", "LOGS").gauge().value()).isEqualTo(4);
 			sink.release.countDown();
 			await().atMost(Duration.ofSeconds(10))
 				.until(() -> this.registry.get("wakequeue.tasks").tags("name", "LOGS", "outcome", "dispatched")
 					.functionCounter()
-					.count() == 3);
+					.count() == 4);
 			assertThat(this.registry.find("wakequeue.log.dropped").tag("name", "LOGS").functionCounters()).hasSize(5);
 		});
 	}

@@ -20,11 +20,11 @@ import org.springframework.web.bind.annotation.RestController;
  * Demonstrates the consumer publishing into its own full queue (the self-deadlock of a bounded blocking
  * queue, open in Logback's {@code AsyncAppender}): a task running on the reactor publishes more events than the
  * queue holds, as a listener that re-publishes or code that logs through the queue would. The reactor cannot wait
- * for space only it can make, so once the queue is full the rest run inline on the reactor (counted as
- * {@code callerRuns}); the queued ones follow. All are delivered and nothing hangs. The flood is a plain task, not
- * a listener: a listener that publishes this much takes tens of milliseconds a call, so its lane would count it as
- * slow after a few calls and run it on a worker, where the overflow would run on that worker instead (just as
- * safely, but not what this demo shows). {@code POST /hazards/reentrant?events=N}, N from 1 to 1,000,000, by default
+ * for space only it can make, so once the queue is full the rest wait in order behind it (counted as
+ * {@code overflowed}, within each listener's backlog limit) instead of blocking; the reactor delivers them all
+ * after the flood, in publish order. Nothing hangs and nothing runs out of order. The flood is a plain task, not a
+ * listener: a listener that publishes this much takes tens of milliseconds a call, so its lane would count it as
+ * slow after a few calls and run it on a worker (just as safely, but not what this demo shows). {@code POST /hazards/reentrant?events=N}, N from 1 to 1,000,000, by default
  * twice the capacity; anything else is answered with 400.
  */
 @RestController
@@ -56,6 +56,7 @@ class ReentrantFloodHazard {
 		Flood flood = new Flood(new Deliveries(this.queue));
 		this.active.put(run, flood);
 		long callerRunsBefore = this.queue.stats().callerRuns();
+		long overflowedBefore = this.queue.stats().overflowed();
 		long start = System.nanoTime();
 		try {
 			this.queue.execute(() -> floodFromReactor(flood, run, n));
@@ -65,8 +66,11 @@ class ReentrantFloodHazard {
 			details.put("floodRanOn", flood.floodThread);
 			details.put("deliveredInlineWhileQueueFull", flood.inline.sum());
 			details.put("deliveredFromQueueAfterwards", flood.queued.sum());
+			details.put("deliveredOutOfOrder", flood.outOfOrder.sum());
+			details.put("queueOverflowedDelta", this.queue.stats().overflowed() - overflowedBefore);
 			details.put("queueCallerRunsDelta", this.queue.stats().callerRuns() - callerRunsBefore);
-			details.put("note", "the reactor published beyond capacity into its own queue; the overflow ran inline instead of waiting");
+			details.put("note", "the reactor published beyond capacity into its own queue; the overflow waited in order "
+					+ "behind it instead of blocking, and was delivered after the flood");
 			return flood.deliveries.report("reentrant", start, details);
 		}
 		finally {
@@ -81,7 +85,7 @@ class ReentrantFloodHazard {
 		try {
 			for (int i = 0; i < events; i++) {
 				flood.deliveries.recordPublished();
-				this.events.publishEvent(new FloodItem(run));
+				this.events.publishEvent(new FloodItem(run, i));
 			}
 		}
 		finally {
@@ -96,17 +100,22 @@ class ReentrantFloodHazard {
 			return;
 		}
 		if (this.queue.isReactorThread()) {
-			// Still inside the flood: the queue was full, so this item ran inline on the reactor.
+			// Still inside the flood: this item ran inline on the reactor (it no longer does: it waits its turn).
 			(flood.flooding ? flood.inline : flood.queued).increment();
 		}
+		if (item.sequence() != flood.nextSequence) {
+			flood.outOfOrder.increment();
+		}
+		flood.nextSequence = item.sequence() + 1;
 		flood.deliveries.recordDelivered();
 	}
 
 	/**
 	 * One event of the flood.
 	 * @param run the demo run
+	 * @param sequence its place in the flood
 	 */
-	record FloodItem(long run) {
+	record FloodItem(long run, int sequence) {
 	}
 
 	private static final class Flood {
@@ -116,6 +125,11 @@ class ReentrantFloodHazard {
 		final LongAdder inline = new LongAdder();
 
 		final LongAdder queued = new LongAdder();
+
+		final LongAdder outOfOrder = new LongAdder();
+
+		/** Written by the one listener call at a time of this listener's lane. */
+		int nextSequence;
 
 		volatile boolean flooding;
 
