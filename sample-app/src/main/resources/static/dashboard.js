@@ -6,11 +6,16 @@
 const HISTORY = 60; // points per chart: one minute
 const COLORS = ['#2563eb', '#dc2626', '#9333ea'];
 
-/** A small line chart on a canvas: the last HISTORY values of one or more series, scaled to their peak. */
+/**
+ * A small line chart on a canvas: the last HISTORY values of one or more series, scaled to their peak, the scale's
+ * top labelled with the unit (data-unit: " /s" for rates). Colours from data-colors, else blue, red, purple.
+ */
 class Sparkline {
 	constructor(canvas) {
 		this.canvas = canvas;
 		this.series = canvas.dataset.series.split(',').map((label) => ({ label, points: [] }));
+		this.unit = canvas.dataset.unit || '';
+		this.colors = canvas.dataset.colors ? canvas.dataset.colors.split(',') : COLORS;
 	}
 
 	push(values) {
@@ -53,12 +58,12 @@ class Sparkline {
 		});
 		g.fillStyle = '#6b7280';
 		g.font = '10px system-ui, sans-serif';
-		g.fillText(format(max), 2, 10);
+		g.fillText(format(max) + this.unit, 2, 10);
 		const step = width / (HISTORY - 1);
 		this.series.forEach((s, i) => {
 			const offset = HISTORY - s.points.length;
 			const y = (v) => bottom - (v / max) * (bottom - top);
-			g.strokeStyle = COLORS[i % COLORS.length];
+			g.strokeStyle = this.colors[i % this.colors.length];
 			g.lineWidth = 1.5;
 			g.beginPath();
 			s.points.forEach((v, k) => (k === 0 ? g.moveTo : g.lineTo).call(g, (offset + k) * step, y(v)));
@@ -125,6 +130,7 @@ document.querySelectorAll('canvas[data-series]').forEach((canvas) => {
 let previous = null; // { at, queue } of the last poll, for rates
 let timers = []; // names of the sampled timers this application has
 let polling = false;
+let lastUpdate = null; // when the server last answered, for the offline message
 
 async function getJson(url) {
 	const response = await fetch(url, { headers: { Accept: 'application/json' }, cache: 'no-store' });
@@ -154,11 +160,18 @@ async function poll() {
 		showHealth(health);
 		showLanes(queue, previous ? (at - previous.at) / 1000 : 0, previous && previous.queue);
 		previous = { at, queue };
-		$('updated').textContent = 'updated ' + new Date().toLocaleTimeString();
+		lastUpdate = new Date();
+		document.body.classList.remove('offline');
+		$('updated').textContent = 'updated ' + lastUpdate.toLocaleTimeString();
+		$('updated').title = '';
 	}
 	catch (failure) {
+		// The server is gone (stopped, restarting) or answers with an error: what the page shows is the last data.
 		setBadge('OFFLINE', 'unknown');
-		$('updated').textContent = String(failure.message || failure);
+		document.body.classList.add('offline');
+		$('updated').textContent = 'server not answering' + (lastUpdate ? ' since ' + lastUpdate.toLocaleTimeString() : '')
+			+ ': showing the last data, retrying every second';
+		$('updated').title = String(failure.message || failure);
 	}
 	finally {
 		polling = false;
@@ -171,14 +184,16 @@ function showQueue(q, seconds, before) {
 	const wakeups = rate((s) => s.wakeups);
 	const events = q.events || { async: 0, sync: 0 };
 	$('queue-name').textContent = q.name;
-	$('policy').textContent = 'overflow policy ' + q.overflowPolicy + (q.eventRouting === true ? ' · events routed' : '');
+	$('policy').textContent = 'overflow policy ' + q.overflowPolicy
+		+ (q.eventRouting === true ? ' · events routed' : ' · events not routed: ' + q.eventRouting);
 	$('depth').textContent = format(q.size);
 	$('capacity').textContent = format(q.capacity);
 	$('utilization').textContent = format(q.utilization);
 	$('dispatched-rate').textContent = format(dispatched);
 	$('dispatched-total').textContent = format(q.dispatched);
 	$('wakeups-rate').textContent = format(wakeups);
-	$('wakeups-per-task').textContent = dispatched > 0 ? format(wakeups / dispatched) : '–';
+	// How many tasks one wake-up brought in (a busy reactor needs none: producers then make no system call).
+	$('tasks-per-wakeup').textContent = wakeups > 0 ? format(dispatched / wakeups) : '–';
 	$('caller-runs-total').textContent = format(q.callerRuns);
 	$('rejected-total').textContent = format(q.rejected);
 	$('discarded-total').textContent = format(q.discarded);
@@ -186,6 +201,7 @@ function showQueue(q, seconds, before) {
 	$('events-sync').textContent = format(events.sync);
 	const all = events.async + events.sync;
 	$('split-async').style.width = (all > 0 ? (100 * events.async) / all : 0) + '%';
+	$('split-sync').style.width = (all > 0 ? (100 * events.sync) / all : 0) + '%';
 	$('split-async').parentElement.title = all > 0 ? format((100 * events.async) / all) + ' % async' : 'no events yet';
 	charts.depth.push([q.size]);
 	charts.dispatched.push([dispatched]);
@@ -218,7 +234,7 @@ function showHealth(group) {
 	if (stalled) {
 		// A stalled listener (its lane holds it up, nothing else waits) or the reactor itself (everything waits).
 		const listener = details.stalledListener;
-		const thread = details.reactorThread || {};
+		const thread = details.stalledThread || details.reactorThread || {};
 		$('stall-reason').textContent = details.reason || 'reactor not running';
 		$('stall-listener-line').hidden = !listener;
 		$('stall-listener').textContent = listener || '';
@@ -235,6 +251,22 @@ function showHealth(group) {
 }
 
 const MODE_ORDER = { STUCK: 0, ON_WORKER: 1, ON_REACTOR: 2 };
+const COLUMNS = ['listener', 'mode', 'waiting', 'lag', 'delivered / s', 'delivered', 'cost / event', 'running now'];
+const WORKER = /-lane-worker-\d+$/;
+
+/**
+ * Where a lane's current call runs, for people. A STUCK lane's call that began on the reactor keeps that thread
+ * after the hand-off: the former reactor, though it bears the reactor's name.
+ */
+function runningNow(lane, reactorName) {
+	if (!lane.thread) {
+		return '–';
+	}
+	const formerReactor = lane.mode === 'STUCK' && (lane.thread === reactorName || !WORKER.test(lane.thread));
+	const where = formerReactor ? 'the former reactor thread (' + lane.thread + ')'
+		: (lane.thread === reactorName ? 'the reactor' : lane.thread);
+	return duration(lane.runningFor) + ' on ' + where;
+}
 
 /**
  * One row per listener lane: its mode, the events waiting for it and for how long, its delivery rate (a delta between
@@ -263,6 +295,7 @@ function showLanes(q, elapsed, before) {
 		element.textContent = text;
 		return element;
 	};
+	const reactorName = q.reactorThread ? q.reactorThread.name : null;
 	const sorted = [...lanes].sort((a, b) => (MODE_ORDER[a.mode] ?? 3) - (MODE_ORDER[b.mode] ?? 3)
 		|| a.listener.localeCompare(b.listener));
 	$('lanes-body').replaceChildren(...sorted.map((lane) => {
@@ -276,10 +309,11 @@ function showLanes(q, elapsed, before) {
 		mode.append(badge);
 		const was = earlier.get(lane.listener);
 		const rate = was && elapsed > 0 ? Math.max(0, (lane.delivered - was.delivered) / elapsed) : 0;
-		const running = lane.thread ? duration(lane.runningFor) + ' on ' + lane.thread : '–';
 		row.append(cell('listener', lane.listener), mode, cell('num depth', format(lane.depth)),
 			cell('num lag', duration(lane.lag)), cell('num rate', format(rate)), cell('num delivered', format(lane.delivered)),
-			cell('num cost', duration(lane.cost)), cell('running', running));
+			cell('num cost', duration(lane.cost)), cell('running', runningNow(lane, reactorName)));
+		// On a phone each row is a small card: every value carries its column's name.
+		[...row.children].forEach((td, i) => { td.dataset.label = COLUMNS[i]; });
 		return row;
 	}));
 }
@@ -291,15 +325,21 @@ async function post(button) {
 	}
 	button.disabled = true;
 	const started = performance.now();
-	$('answer').textContent = 'POST /' + url + ' …';
+	const answer = $('answer');
+	answer.textContent = 'POST /' + url + ' …';
+	delete answer.dataset.outcome;
 	try {
 		const response = await fetch(url, { method: 'POST', headers: { Accept: 'application/json' } });
 		const body = await response.text();
 		const millis = Math.round(performance.now() - started);
-		$('answer').textContent = 'POST /' + url + ' → HTTP ' + response.status + ' in ' + millis + ' ms\n' + body;
+		// A refused request (400: a parameter out of range) says so on its first line, with the problem's detail.
+		const refused = response.ok ? '' : ': ' + (problemDetail(body) || response.statusText || 'failed');
+		answer.dataset.outcome = response.ok ? 'ok' : 'error';
+		answer.textContent = 'POST /' + url + ' → HTTP ' + response.status + refused + ' (' + millis + ' ms)\n' + body;
 	}
 	catch (failure) {
-		$('answer').textContent = 'POST /' + url + ' failed: ' + failure;
+		answer.dataset.outcome = 'error';
+		answer.textContent = 'POST /' + url + ' failed: the server did not answer (' + (failure.message || failure) + ')';
 	}
 	finally {
 		button.disabled = false;
@@ -307,7 +347,25 @@ async function post(button) {
 	}
 }
 
+/** The detail of an RFC 9457 problem body, or null. */
+function problemDetail(body) {
+	try {
+		return JSON.parse(body).detail || null;
+	}
+	catch (notJson) {
+		return null;
+	}
+}
+
+/** What a stall must last to turn health DOWN, next to its input: shorter ones only show the lane STUCK. */
+function showStallSettings(settings) {
+	$('stall-hint').textContent = 'health turns DOWN once a stall lasts ' + seconds(settings.stallThreshold)
+		+ ' (selector-wake-queue.health.stall-threshold); a shorter one shows its lane STUCK after '
+		+ duration(settings.stuckThreshold) + ', and health stays UP';
+}
+
 document.querySelectorAll('button[data-post]').forEach((button) => button.addEventListener('click', () => post(button)));
+getJson('hazards/stall').then(showStallSettings).catch(() => { $('stall-hint').textContent = ''; });
 
 getJson('actuator/metrics')
 	.then((list) => { timers = ['wakequeue.wait', 'wakequeue.execution'].filter((n) => list.names.includes(n)); })

@@ -19,6 +19,7 @@ import org.springframework.boot.autoconfigure.EnableAutoConfiguration;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnBooleanProperty;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnMissingBean;
 import org.springframework.boot.autoconfigure.condition.SearchStrategy;
+import org.springframework.boot.context.properties.ConfigurationPropertiesBindHandlerAdvisor;
 import org.springframework.boot.context.properties.EnableConfigurationProperties;
 import org.springframework.context.ApplicationContext;
 import org.springframework.context.ConfigurableApplicationContext;
@@ -47,6 +48,15 @@ import org.springframework.util.ErrorHandler;
 public final class SelectorWakeQueueAutoConfiguration {
 
 	private static final String MULTICASTER_BEAN_NAME = AbstractApplicationContext.APPLICATION_EVENT_MULTICASTER_BEAN_NAME;
+
+	/**
+	 * Lets the binding of the properties report every invalid value at once, the ones it cannot convert included.
+	 * {@code static}: Boot looks advisors up when it binds the first properties bean.
+	 */
+	@Bean
+	static ConfigurationPropertiesBindHandlerAdvisor selectorWakeQueueInvalidPropertiesAdvisor() {
+		return InvalidPropertiesBindHandler.advisor();
+	}
 
 	/** The queue, unless the application defines one, built from the properties and the customizers. */
 	@Configuration(proxyBeanMethods = false)

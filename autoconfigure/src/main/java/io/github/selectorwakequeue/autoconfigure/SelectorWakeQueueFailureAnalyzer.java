@@ -1,24 +1,19 @@
 package io.github.selectorwakequeue.autoconfigure;
 
-import java.util.ArrayList;
 import java.util.List;
 
 import org.springframework.boot.context.properties.bind.BindException;
-import org.springframework.boot.context.properties.bind.DataObjectPropertyName;
 import org.springframework.boot.context.properties.bind.validation.BindValidationException;
 import org.springframework.boot.context.properties.source.ConfigurationProperty;
 import org.springframework.boot.context.properties.source.ConfigurationPropertyName;
 import org.springframework.boot.diagnostics.AbstractFailureAnalyzer;
 import org.springframework.boot.diagnostics.FailureAnalysis;
-import org.springframework.boot.origin.Origin;
 import org.springframework.core.Ordered;
-import org.springframework.validation.FieldError;
-import org.springframework.validation.ObjectError;
 
 /**
- * Turns an invalid {@code selector-wake-queue.*} property, whether out of range or not convertible at all, into
- * a start-up report naming the property, the bad value and what is allowed, instead of a stack trace. Runs
- * before Spring Boot's generic binding analyzers.
+ * Turns invalid {@code selector-wake-queue.*} properties, whether out of range or not convertible at all, into a
+ * start-up report that lists every one of them, each with its value, where it was set and what is allowed, instead
+ * of a stack trace. Runs before Spring Boot's generic binding analyzers.
  */
 final class SelectorWakeQueueFailureAnalyzer extends AbstractFailureAnalyzer<BindException> implements Ordered {
 
@@ -30,62 +25,29 @@ final class SelectorWakeQueueFailureAnalyzer extends AbstractFailureAnalyzer<Bin
 		if (!PREFIX.equals(cause.getName()) && !PREFIX.isAncestorOf(cause.getName())) {
 			return null;
 		}
-		BindValidationException validation = findCause(cause, BindValidationException.class);
-		List<String> problems = (validation != null) ? describeViolations(validation) : List.of(describe(cause));
-		if (problems.isEmpty()) {
-			return null;
-		}
+		List<InvalidProperty> invalid = invalidProperties(cause);
 		StringBuilder description = new StringBuilder("Invalid selector-wake-queue configuration:");
-		problems.forEach((problem) -> description.append(System.lineSeparator()).append("    ").append(problem));
+		invalid.forEach((property) -> description.append(System.lineSeparator()).append("    ").append(property));
 		return new FailureAnalysis(description.toString(),
 				"Set each property listed above to an allowed value, or remove it to use its default.", cause);
 	}
 
-	private List<String> describeViolations(BindValidationException validation) {
-		List<String> problems = new ArrayList<>();
-		for (ObjectError error : validation.getValidationErrors()) {
-			if (error instanceof FieldError fieldError) {
-				PropertyConstraint constraint = PropertyConstraint.find(fieldError.getField());
-				String property = (constraint != null) ? constraint.property()
-						: SelectorWakeQueueProperties.PREFIX + "." + DataObjectPropertyName.toDashedForm(fieldError.getField());
-				String allowed = (constraint != null) ? constraint.allowed() : fieldError.getDefaultMessage();
-				ConfigurationProperty bound = findBound(validation, property);
-				// Quote the value as written ('-1s'), not as converted ('PT-1S'), when the property was set.
-				Object value = (bound != null) ? bound.getValue() : fieldError.getRejectedValue();
-				Origin origin = (bound != null) ? bound.getOrigin() : Origin.from(fieldError);
-				problems.add(problem(property, value, origin, allowed));
-			}
-			else {
-				problems.add(error.getDefaultMessage());
-			}
+	/**
+	 * What went wrong: all of it when {@link InvalidPropertiesBindHandler} took part in the binding (it does in every
+	 * application with the starter), else what Boot's binder reported (a validation, or the one value it could not
+	 * convert, as when {@link SelectorWakeQueueProperties} is bound without the auto-configuration).
+	 */
+	private List<InvalidProperty> invalidProperties(BindException cause) {
+		InvalidPropertiesException all = findCause(cause, InvalidPropertiesException.class);
+		if (all != null) {
+			return all.properties();
 		}
-		return problems;
-	}
-
-	private static ConfigurationProperty findBound(BindValidationException validation, String property) {
-		ConfigurationPropertyName name = ConfigurationPropertyName.of(property);
-		for (ConfigurationProperty bound : validation.getValidationErrors().getBoundProperties()) {
-			if (bound.getName().equals(name)) {
-				return bound;
-			}
+		BindValidationException validation = findCause(cause, BindValidationException.class);
+		if (validation != null) {
+			return InvalidProperty.rejected(validation);
 		}
-		return null;
-	}
-
-	private String describe(BindException cause) {
-		String property = cause.getName().toString();
 		ConfigurationProperty bound = cause.getProperty();
-		Object value = (bound != null) ? bound.getValue() : null;
-		PropertyConstraint constraint = PropertyConstraint.find(property);
-		String allowed = (constraint != null) ? constraint.allowed()
-				: "a value of type " + cause.getTarget().getType();
-		return problem(property, value, cause.getOrigin(), allowed);
-	}
-
-	private static String problem(String property, Object value, Origin origin, String allowed) {
-		String from = (origin != null) ? " (from " + origin + ")" : "";
-		return "Property '" + property + "' has the invalid value '" + value + "'" + from + "; allowed: " + allowed
-				+ ".";
+		return List.of(InvalidProperty.unconvertible(cause.getName(), bound, cause.getTarget().getType()));
 	}
 
 	@Override

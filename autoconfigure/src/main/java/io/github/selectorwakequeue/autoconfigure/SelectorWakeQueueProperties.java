@@ -349,7 +349,9 @@ public class SelectorWakeQueueProperties implements Validator {
 	public static class Health {
 
 		/**
-		 * How long one task may run before the reactor counts as stalled and health reports DOWN.
+		 * How long one task on the reactor, or one call of a listener (on the reactor or on a lane's worker), may run
+		 * before health reports DOWN: the reactor stalled (everything queued waits), or that listener is stuck (only
+		 * its own events wait). Health names the task's or the listener's thread with its frames.
 		 */
 		private Duration stallThreshold = Duration.ofSeconds(10);
 

@@ -115,6 +115,36 @@ class SelectorWakeQueueFailureAnalyzerTests {
 	}
 
 	@Test
+	void everyInvalidPropertyIsListedConversionErrorsIncluded() {
+		assertThat(describeFailure("selector-wake-queue.overflow-policy=bogus", "selector-wake-queue.shutdown-timeout=abc",
+				"selector-wake-queue.capacity=0", "selector-wake-queue.lanes.workers=many"))
+			.contains("Property 'selector-wake-queue.capacity' has the invalid value '0'",
+					"Property 'selector-wake-queue.overflow-policy' has the invalid value 'bogus'",
+					"Property 'selector-wake-queue.shutdown-timeout' has the invalid value 'abc'",
+					"Property 'selector-wake-queue.lanes.workers' has the invalid value 'many'");
+	}
+
+	@Test
+	void enabledThatIsNotABooleanIsListedWithTheOtherInvalidProperties() {
+		assertThat(describeFailure("selector-wake-queue.enabled=maybe", "selector-wake-queue.capacity=0"))
+			.contains("Property 'selector-wake-queue.enabled' has the invalid value 'maybe'",
+					"Property 'selector-wake-queue.capacity' has the invalid value '0'");
+	}
+
+	@Test
+	void eachInvalidPropertyNamesWhereItWasSetConversionErrorsToo(CapturedOutput output) {
+		SpringApplication application = new SpringApplication(MinimalApplication.class);
+		application.setWebApplicationType(WebApplicationType.NONE);
+		assertThatException().isThrownBy(() -> application.run("--selector-wake-queue.capacity=0",
+				"--selector-wake-queue.overflow-policy=bogus"));
+		assertThat(output).contains(
+				"Property 'selector-wake-queue.capacity' has the invalid value '0' (origin: \"selector-wake-queue.capacity\" "
+						+ "from property source \"commandLineArgs\")",
+				"Property 'selector-wake-queue.overflow-policy' has the invalid value 'bogus' (origin: "
+						+ "\"selector-wake-queue.overflow-policy\" from property source \"commandLineArgs\")");
+	}
+
+	@Test
 	void otherBindingFailuresAreLeftToSpringBoot() {
 		this.runner.withPropertyValues("selector-wake-queue.capacity=0").run((context) -> {
 			assertThat(context).hasFailed();
@@ -127,8 +157,8 @@ class SelectorWakeQueueFailureAnalyzerTests {
 	@Test
 	void isRegisteredAsAFailureAnalyzer() throws IOException {
 		Properties factories = PropertiesLoaderUtils.loadProperties(new ClassPathResource("META-INF/spring.factories"));
-		assertThat(factories.getProperty(FailureAnalyzer.class.getName()))
-			.isEqualTo(SelectorWakeQueueFailureAnalyzer.class.getName());
+		assertThat(factories.getProperty(FailureAnalyzer.class.getName()).split(","))
+			.contains(SelectorWakeQueueFailureAnalyzer.class.getName());
 	}
 
 	@Test

@@ -279,6 +279,10 @@ public final class SelectorWakeQueueAppender extends UnsynchronizedAppenderBase<
 		this.queueSize = queueSize;
 	}
 
+	/**
+	 * The configured queue size.
+	 * @return the most events waiting, as set (before rounding up to a power of two)
+	 */
 	public int getQueueSize() {
 		return this.queueSize;
 	}
@@ -312,6 +316,10 @@ public final class SelectorWakeQueueAppender extends UnsynchronizedAppenderBase<
 		this.neverDropLevel = neverDropLevel;
 	}
 
+	/**
+	 * The configured lowest level that may use the reserved slots.
+	 * @return the level name, as set
+	 */
 	public String getNeverDropLevel() {
 		return this.neverDropLevel;
 	}
@@ -325,6 +333,10 @@ public final class SelectorWakeQueueAppender extends UnsynchronizedAppenderBase<
 		this.includeCallerData = includeCallerData;
 	}
 
+	/**
+	 * Whether caller data is computed on the logging thread.
+	 * @return whether to include caller data
+	 */
 	public boolean isIncludeCallerData() {
 		return this.includeCallerData;
 	}
@@ -352,6 +364,10 @@ public final class SelectorWakeQueueAppender extends UnsynchronizedAppenderBase<
 		return this;
 	}
 
+	/**
+	 * The configured flush time.
+	 * @return how long {@link #stop()} lets the reactor append queued events
+	 */
 	public Duration getMaxFlushTime() {
 		return this.maxFlushTime;
 	}

@@ -1,8 +1,11 @@
 package io.github.selectorwakequeue.sample;
 
+import java.time.Duration;
+
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
+import org.springframework.beans.factory.annotation.Value;
 import org.springframework.boot.web.server.context.WebServerInitializedEvent;
 import org.springframework.context.ApplicationListener;
 import org.springframework.stereotype.Component;
@@ -26,9 +29,16 @@ class TryItLog implements ApplicationListener<WebServerInitializedEvent> {
 			  kill -WINCH {pid} ; curl -s {base}/hazards/signal
 			  curl -s -X POST {base}/hazards/interrupted
 			  curl -s -X POST {base}/hazards/reentrant
-			  curl -s -X POST '{base}/hazards/stall?seconds=15' ; curl -s {base}/actuator/health/selectorWakeQueue
+			  curl -s -X POST '{base}/hazards/stall?seconds=15' ; sleep {afterStall} ; curl -s {base}/actuator/health/selectorWakeQueue
 			  curl -s {base}/actuator/wakequeue
 			  curl -s {base}/actuator/prometheus | grep wakequeue_""";
+
+	/** Seconds from the stall to the suggested health check: past the stall threshold, so that it shows DOWN. */
+	private final long afterStall;
+
+	TryItLog(@Value("${selector-wake-queue.health.stall-threshold:10s}") Duration stallThreshold) {
+		this.afterStall = stallThreshold.toSeconds() + 1;
+	}
 
 	@Override
 	public void onApplicationEvent(WebServerInitializedEvent event) {
@@ -37,7 +47,8 @@ class TryItLog implements ApplicationListener<WebServerInitializedEvent> {
 		}
 		String base = "http://localhost:" + event.getWebServer().getPort();
 		String pid = String.valueOf(ProcessHandle.current().pid());
-		logger.info(TRY_IT.replace("{base}", base).replace("{pid}", pid));
+		logger.info(TRY_IT.replace("{base}", base).replace("{pid}", pid)
+			.replace("{afterStall}", String.valueOf(this.afterStall)));
 	}
 
 }

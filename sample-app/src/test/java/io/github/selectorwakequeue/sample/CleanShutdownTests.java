@@ -27,7 +27,7 @@ import static org.junit.jupiter.api.Assertions.assertTimeoutPreemptively;
  * The application starts, logs how to try it, and stops without losing an event: 50,000 events still
  * queued behind a busy reactor when the context closes are all delivered before {@code close()} returns, to the
  * quick tally and to the slow mailer's lane alike (the mailer spools what it gets once closing has begun, so that it
- * does not hold up the close).
+ * does not hold up the close, and logs how many).
  */
 @ExtendWith(OutputCaptureExtension.class)
 class CleanShutdownTests {
@@ -48,6 +48,9 @@ class CleanShutdownTests {
 				// console logging goes through the queue appender (logback-spring.xml): the line arrives asynchronously
 				await().atMost(Duration.ofSeconds(10))
 					.until(() -> output.toString().contains("curl -s -X POST 'http://localhost:" + port + "/tasks?count=1000'"));
+				// The suggested health check comes after the stall threshold (5 s here), so that it shows DOWN.
+				assertThat(output).contains("curl -s -X POST 'http://localhost:" + port + "/hazards/stall?seconds=15' ; "
+						+ "sleep 6 ; curl -s http://localhost:" + port + "/actuator/health/selectorWakeQueue");
 
 				// Hold the reactor until the context closes, so that the whole burst is still queued then.
 				CountDownLatch reactorBusy = new CountDownLatch(1);
@@ -88,6 +91,8 @@ class CleanShutdownTests {
 				assertThat(burst.delivered()).isEqualTo(PUBLISHERS * EVENTS_PER_PUBLISHER);
 				assertThat(mailer.sent() + mailer.spooled()).isEqualTo(PUBLISHERS * EVENTS_PER_PUBLISHER);
 				assertThat(mailer.spooled()).isPositive();
+				await().atMost(Duration.ofSeconds(10)).until(() -> output.toString()
+					.contains(mailer.spooled() + " receipts were not mailed: the application shut down first"));
 				assertThat(queue.isClosed()).isTrue();
 				assertThat(queue.stats().size()).isZero();
 				reactor.join(TimeUnit.SECONDS.toMillis(10));

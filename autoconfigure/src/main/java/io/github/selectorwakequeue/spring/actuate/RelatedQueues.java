@@ -31,6 +31,7 @@ public interface RelatedQueues {
 	 */
 	record RelatedQueue(String kind, String name, SelectorWakeQueue queue, Map<String, Object> details) {
 
+		/** Checks that no value is null and keeps an unmodifiable copy of the details, in their order. */
 		public RelatedQueue {
 			Objects.requireNonNull(kind, "kind");
 			Objects.requireNonNull(name, "name");

@@ -184,7 +184,9 @@ final class SelectorWakeQueueDiagnosis {
 
 	/**
 	 * Size, capacity, utilization, oldest task age and restarts (always); the reason, and for a
-	 * {@code DOWN} verdict the reactor thread with its top frames and, when stalled, for how long.
+	 * {@code DOWN} verdict the reactor thread with its top frames and, when stalled, for how long. For a stalled
+	 * listener, its thread with the top frames is {@code stalledThread}, and {@code reactorThread} is the reactor
+	 * going on without it (name and state).
 	 * @return the details, in a stable order
 	 */
 	Map<String, Object> healthDetails() {
@@ -201,8 +203,8 @@ final class SelectorWakeQueueDiagnosis {
 			details.put("reason", this.reason);
 		}
 		if (this.stalledLane != null) {
-			// The thread that stalled: the reactor that was running the listener when it was handed off, or the
-			// worker running it. Under the same key as a stalled reactor, so that alerts and dashboards see one shape.
+			// The thread that stalled is the listener's: the reactor that was running it when it was handed off, or
+			// a lane worker. It is not the reactor, which goes on (a new thread after a hand-off): reported apart.
 			details.put("stalledListener", this.stalledLane.name());
 			details.put("stalledFor", this.stalledLane.runningFor().toString());
 			Thread thread = this.stalledLane.runningThread();
@@ -210,7 +212,8 @@ final class SelectorWakeQueueDiagnosis {
 			stalledThread.put("name", (thread != null) ? thread.getName() : null);
 			stalledThread.put("state", (thread != null) ? String.valueOf(thread.getState()) : null);
 			stalledThread.put("stackTrace", this.stack);
-			details.put("reactorThread", stalledThread);
+			details.put("stalledThread", stalledThread);
+			details.put("reactorThread", reactorThread());
 			return details;
 		}
 		if (this.condition == Condition.DOWN) {

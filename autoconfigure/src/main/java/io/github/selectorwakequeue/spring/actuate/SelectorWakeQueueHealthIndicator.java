@@ -17,7 +17,9 @@ import org.springframework.boot.health.contributor.Status;
  * <li>{@code UP} while the reactor runs and no task has run longer than the stall threshold;</li>
  * <li>{@code DOWN} when the reactor thread is not running, or when a task has run longer than the stall
  * threshold (everything queued behind it waits), with {@code stalledFor}, the reactor thread's name,
- * state and top 10 stack frames;</li>
+ * state and top 10 stack frames; or when one call of a listener has (only its lane waits), with
+ * {@code stalledListener}, {@code stalledFor}, {@code stalledThread} (the listener's thread: name, state and top
+ * 10 frames) and {@code reactorThread} (the reactor going on without it);</li>
  * <li>{@code OUT_OF_SERVICE} once the queue is closed;</li>
  * <li>{@code UNKNOWN} before the queue has been started.</li>
  * </ul>

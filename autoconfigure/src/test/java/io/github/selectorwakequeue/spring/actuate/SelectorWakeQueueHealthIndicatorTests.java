@@ -6,6 +6,8 @@ import java.util.Map;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 
+import io.github.selectorwakequeue.FanOut;
+import io.github.selectorwakequeue.Lane;
 import io.github.selectorwakequeue.SelectorWakeQueue;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
@@ -126,6 +128,47 @@ class SelectorWakeQueueHealthIndicatorTests {
 	}
 
 	@Test
+	void aListenerStuckOnALaneWorkerIsReportedAsTheStalledThreadNotAsTheReactor() {
+		this.queue = SelectorWakeQueue.builder()
+			.name("lanes")
+			.laneThresholds(Duration.ofMillis(1), Duration.ofMillis(50), 2, 100)
+			.build();
+		this.queue.start();
+		SelectorWakeQueueHealthIndicator indicator = indicator();
+		Lane lane = this.queue.lane("Listener.onEvent(Event)");
+		assertTimeoutPreemptively(BOUND, () -> {
+			// A first stall hands the reactor off, and the lane then counts as slow: it runs its parts on a worker.
+			CountDownLatch first = new CountDownLatch(1);
+			this.queue.execute(new BlockingPart(lane, new CountDownLatch(1), first));
+			await().atMost(BOUND).until(() -> lane.stats().mode() == Lane.Mode.STUCK);
+			first.countDown();
+			await().atMost(BOUND).until(() -> lane.stats().mode() == Lane.Mode.ON_WORKER && lane.stats().runningThread() == null);
+
+			CountDownLatch entered = new CountDownLatch(1);
+			CountDownLatch release = new CountDownLatch(1);
+			try {
+				this.queue.execute(new BlockingPart(lane, entered, release));
+				assertThat(entered.await(10, TimeUnit.SECONDS)).isTrue();
+				Health down = await().atMost(BOUND)
+					.pollInterval(Duration.ofMillis(50))
+					.until(indicator::health, (health) -> Status.DOWN.equals(health.getStatus()));
+				assertThat(down.getDetails()).containsEntry("stalledListener", "Listener.onEvent(Event)")
+					.containsKeys("stalledThread", "reactorThread");
+				@SuppressWarnings("unchecked")
+				Map<String, Object> stalled = (Map<String, Object>) down.getDetails().get("stalledThread");
+				assertThat((String) stalled.get("name")).startsWith("lanes-lane-worker");
+				assertThat((List<?>) stalled.get("stackTrace"))
+					.anySatisfy((frame) -> assertThat((String) frame).contains("blockUntilReleased"));
+				Thread reactor = this.queue.reactorThread().orElseThrow();
+				assertThat(reactorThread(down)).containsEntry("name", reactor.getName()).doesNotContainKey("stackTrace");
+			}
+			finally {
+				release.countDown();
+			}
+		});
+	}
+
+	@Test
 	void rejectsANonPositiveThreshold() {
 		this.queue = SelectorWakeQueue.builder().build();
 		assertThatIllegalArgumentException()
@@ -140,6 +183,26 @@ class SelectorWakeQueueHealthIndicatorTests {
 	@SuppressWarnings("unchecked")
 	private static Map<String, Object> reactorThread(Health health) {
 		return (Map<String, Object>) health.getDetails().get("reactorThread");
+	}
+
+	/** One part, in one lane, that blocks until released. */
+	private record BlockingPart(Lane lane, CountDownLatch entered, CountDownLatch release) implements FanOut {
+
+		@Override
+		public int parts() {
+			return 1;
+		}
+
+		@Override
+		public Lane lane(int index) {
+			return this.lane;
+		}
+
+		@Override
+		public void runPart(int index) {
+			blockUntilReleased(this.entered, this.release);
+		}
+
 	}
 
 	private static void blockUntilReleased(CountDownLatch entered, CountDownLatch release) {

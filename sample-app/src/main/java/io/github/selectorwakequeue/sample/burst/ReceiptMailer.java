@@ -4,6 +4,10 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.LongAdder;
 import java.util.concurrent.locks.LockSupport;
 
+import jakarta.annotation.PreDestroy;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
 import org.springframework.context.event.ContextClosedEvent;
 import org.springframework.context.event.EventListener;
 import org.springframework.stereotype.Component;
@@ -19,13 +23,15 @@ import org.springframework.stereotype.Component;
  *
  * <p>When the application shuts down it stops waiting for the (simulated) mail server: receipts still waiting are
  * counted as spooled instead of sent, so that closing does not take a millisecond per receipt (a real mailer would
- * leave them in an outbox to send after a restart). Thread-safe: caller-runs may deliver on a publisher's thread.
+ * leave them in an outbox to send after a restart), and their number is logged once the queue has closed. Thread-safe: caller-runs may deliver on a publisher's thread.
  */
 @Component
 public class ReceiptMailer {
 
 	/** What one mail costs: the mail server's round trip, simulated. */
 	static final long SEND_NANOS = TimeUnit.MILLISECONDS.toNanos(1);
+
+	private static final Logger logger = LoggerFactory.getLogger(ReceiptMailer.class);
 
 	private final LongAdder sent = new LongAdder();
 
@@ -52,6 +58,19 @@ public class ReceiptMailer {
 	@EventListener(ContextClosedEvent.class)
 	void spoolFromNowOn() {
 		this.closing = true;
+	}
+
+	/**
+	 * Says how many receipts were spooled. Runs when the bean is destroyed: after the queue has closed, every event
+	 * delivered, so the count is final.
+	 */
+	@PreDestroy
+	void reportSpooled() {
+		long left = spooled();
+		if (left > 0) {
+			logger.info("{} receipts were not mailed: the application shut down first (a real mailer would keep them "
+					+ "in an outbox and send them after a restart)", left);
+		}
 	}
 
 	/** @return receipts mailed so far */

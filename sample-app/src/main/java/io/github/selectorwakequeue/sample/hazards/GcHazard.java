@@ -48,9 +48,9 @@ class GcHazard {
 	}
 
 	@PostMapping("/hazards/gc")
-	HazardReport collect(@RequestParam(defaultValue = "1000") String objects) {
+	HazardReport collect(@RequestParam(required = false) String objects) {
 		ParameterCheck check = new ParameterCheck();
-		int n = check.intBetween("objects", objects, 1, MAX_OBJECTS);
+		int n = check.intBetween("objects", objects, 1000, 1, MAX_OBJECTS);
 		check.orThrow();
 		long run = this.runs.incrementAndGet();
 		Deliveries deliveries = new Deliveries(this.queue);

@@ -50,11 +50,11 @@ class InterruptedPublishersHazard {
 	}
 
 	@PostMapping("/hazards/interrupted")
-	HazardReport publishInterrupted(@RequestParam(defaultValue = "4") String threads,
-			@RequestParam(defaultValue = "1000") String events) throws InterruptedException {
+	HazardReport publishInterrupted(@RequestParam(required = false) String threads,
+			@RequestParam(required = false) String events) throws InterruptedException {
 		ParameterCheck check = new ParameterCheck();
-		int publishers = check.intBetween("threads", threads, 1, MAX_THREADS);
-		int perPublisher = check.intBetween("events", events, 1, MAX_EVENTS_PER_THREAD);
+		int publishers = check.intBetween("threads", threads, 4, 1, MAX_THREADS);
+		int perPublisher = check.intBetween("events", events, 1000, 1, MAX_EVENTS_PER_THREAD);
 		check.orThrow();
 		long run = this.runs.incrementAndGet();
 		Deliveries deliveries = new Deliveries(this.queue);

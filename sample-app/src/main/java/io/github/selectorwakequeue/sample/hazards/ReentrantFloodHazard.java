@@ -50,7 +50,7 @@ class ReentrantFloodHazard {
 	@PostMapping("/hazards/reentrant")
 	HazardReport flood(@RequestParam(required = false) String events) {
 		ParameterCheck check = new ParameterCheck();
-		int n = (events != null) ? check.intBetween("events", events, 1, MAX_EVENTS) : 2 * this.queue.capacity();
+		int n = check.intBetween("events", events, 2 * this.queue.capacity(), 1, MAX_EVENTS);
 		check.orThrow();
 		long run = this.runs.incrementAndGet();
 		Flood flood = new Flood(new Deliveries(this.queue));

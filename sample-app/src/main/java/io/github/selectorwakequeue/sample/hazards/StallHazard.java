@@ -15,6 +15,7 @@ import org.springframework.beans.factory.annotation.Value;
 import org.springframework.context.ApplicationEventPublisher;
 import org.springframework.context.event.ContextClosedEvent;
 import org.springframework.context.event.EventListener;
+import org.springframework.web.bind.annotation.GetMapping;
 import org.springframework.web.bind.annotation.PostMapping;
 import org.springframework.web.bind.annotation.RequestParam;
 import org.springframework.web.bind.annotation.RestController;
@@ -27,7 +28,7 @@ import org.springframework.web.bind.annotation.RestController;
  * a new reactor thread carries on with every other listener and task: a {@code POST /burst} meanwhile is delivered
  * in full. Only this listener's own later events wait, in its lane. Once it has run longer than
  * {@code selector-wake-queue.health.stall-threshold}, {@code /actuator/health} turns {@code DOWN}, naming the
- * listener ({@code stalledListener}) and showing its thread's frames ({@code reactorThread}); when it returns, its
+ * listener ({@code stalledListener}) and showing its thread's frames ({@code stalledThread}); when it returns, its
  * thread runs the events that waited for it, health is {@code UP} again, and the lane stays on a worker (a stall
  * counts as slow), so a later stall runs there from the start ({@code ON_WORKER}) and turns health {@code DOWN} the
  * same way. (With {@code selector-wake-queue.lanes.enabled=false} it holds the reactor instead, and everything waits
@@ -60,10 +61,24 @@ class StallHazard {
 		this.stuckThreshold = stuckThreshold;
 	}
 
+	/**
+	 * What a stall does, before one is asked for (the dashboard shows it next to its input): a stall shorter than the
+	 * stall threshold only shows its lane {@code STUCK}; health stays {@code UP}.
+	 * @return the thresholds, as ISO-8601 durations, and the allowed {@code seconds}
+	 */
+	@GetMapping("/hazards/stall")
+	Map<String, Object> settings() {
+		Map<String, Object> settings = new LinkedHashMap<>();
+		settings.put("stuckThreshold", this.stuckThreshold.toString());
+		settings.put("stallThreshold", this.threshold.toString());
+		settings.put("seconds", "1 to " + MAX_SECONDS + " (15)");
+		return settings;
+	}
+
 	@PostMapping("/hazards/stall")
-	Map<String, Object> stall(@RequestParam(defaultValue = "15") String seconds) {
+	Map<String, Object> stall(@RequestParam(required = false) String seconds) {
 		ParameterCheck check = new ParameterCheck();
-		int s = check.intBetween("seconds", seconds, 1, MAX_SECONDS);
+		int s = check.intBetween("seconds", seconds, 15, 1, MAX_SECONDS);
 		check.orThrow();
 		this.events.publishEvent(new StallRequested(s));
 		Map<String, Object> answer = new LinkedHashMap<>();

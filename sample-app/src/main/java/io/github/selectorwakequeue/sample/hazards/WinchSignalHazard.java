@@ -42,8 +42,6 @@ class WinchSignalHazard implements SmartLifecycle {
 
 	private final AtomicLong received = new AtomicLong();
 
-	private final long startNanos = System.nanoTime();
-
 	private volatile SignalHandler previous;
 
 	private volatile String unsupported;
@@ -89,29 +87,32 @@ class WinchSignalHazard implements SmartLifecycle {
 		this.deliveries.recordDelivered();
 	}
 
+	/** The totals so far; its {@code millis} is this request's own (it raises nothing). */
 	@GetMapping("/hazards/signal")
 	HazardReport totals() {
-		return report();
+		return report(System.nanoTime());
 	}
 
+	/** Raises one signal; {@code millis} is from raising it to its delivery. */
 	@PostMapping("/hazards/signal")
 	HazardReport raise() {
+		long start = System.nanoTime();
 		if (this.unsupported == null) {
 			long before = this.deliveries.deliveredCount();
 			Signal.raise(new Signal(SIGNAL));
 			this.deliveries.awaitDelivered(before + 1, WAIT);
 		}
-		return report();
+		return report(start);
 	}
 
-	private HazardReport report() {
+	private HazardReport report(long startNanos) {
 		Map<String, Object> details = new LinkedHashMap<>();
 		details.put("signal", "SIG" + SIGNAL);
 		details.put("pid", ProcessHandle.current().pid());
 		details.put("handlerInstalled", isRunning());
 		details.put("note", (this.unsupported != null) ? this.unsupported
 				: "totals since start; send more with: kill -WINCH " + ProcessHandle.current().pid());
-		return this.deliveries.report("signal", this.startNanos, details);
+		return this.deliveries.report("signal", startNanos, details);
 	}
 
 	/**

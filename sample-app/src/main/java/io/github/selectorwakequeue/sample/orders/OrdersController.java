@@ -12,8 +12,8 @@ import org.springframework.web.bind.annotation.RestController;
 /**
  * {@code POST /orders}: places an order in an H2 transaction and answers with the thread each listener
  * ran on: the request thread for the publisher and the after-commit listener, the reactor for the
- * audit, the confirmation and its follow-up. {@code item} is 1 to 100 characters, not blank (default
- * {@code book}); {@code quantity} is 1 to 1000 (default 1); anything else is answered with 400 and no order.
+ * audit, the confirmation and its follow-up. {@code item} is 1 to 100 characters, not blank, without control
+ * characters (default {@code book}); {@code quantity} is 1 to 1000 (default 1); anything else is answered with 400 and no order.
  */
 @RestController
 class OrdersController {
@@ -35,12 +35,12 @@ class OrdersController {
 	}
 
 	@PostMapping("/orders")
-	OrderResult place(@RequestParam(required = false) String item, @RequestParam(defaultValue = "1") String quantity)
+	OrderResult place(@RequestParam(required = false) String item, @RequestParam(required = false) String quantity)
 			throws InterruptedException {
-		// No defaultValue for item: Spring would put it in place of an empty value, and item= must be refused.
+		// No defaultValue: Spring would put it in place of an empty value, and item= or quantity= must be refused.
 		ParameterCheck check = new ParameterCheck();
-		String name = check.text("item", (item != null) ? item : "book", MAX_ITEM_LENGTH);
-		int count = check.intBetween("quantity", quantity, 1, MAX_QUANTITY);
+		String name = check.text("item", item, "book", MAX_ITEM_LENGTH);
+		int count = check.intBetween("quantity", quantity, 1, 1, MAX_QUANTITY);
 		check.orThrow();
 		String publishedOn = Thread.currentThread().getName();
 		long orderId = this.orders.place(name, count);

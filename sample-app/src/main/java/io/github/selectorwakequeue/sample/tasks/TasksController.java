@@ -35,9 +35,9 @@ class TasksController {
 	}
 
 	@PostMapping("/tasks")
-	TasksResult run(@RequestParam(defaultValue = "1000") String count) throws InterruptedException {
+	TasksResult run(@RequestParam(required = false) String count) throws InterruptedException {
 		ParameterCheck check = new ParameterCheck();
-		int n = check.intBetween("count", count, 1, MAX_COUNT);
+		int n = check.intBetween("count", count, 1000, 1, MAX_COUNT);
 		check.orThrow();
 		CountDownLatch done = new CountDownLatch(n);
 		AtomicInteger onReactor = new AtomicInteger();
