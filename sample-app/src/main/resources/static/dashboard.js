@@ -195,6 +195,7 @@ function showQueue(q, seconds, before) {
 	// How many tasks one wake-up brought in (a busy reactor needs none: producers then make no system call).
 	$('tasks-per-wakeup').textContent = wakeups > 0 ? format(dispatched / wakeups) : '–';
 	$('caller-runs-total').textContent = format(q.callerRuns);
+	$('overflowed-total').textContent = format(q.overflowed);
 	$('rejected-total').textContent = format(q.rejected);
 	$('discarded-total').textContent = format(q.discarded);
 	$('events-async').textContent = format(events.async);
@@ -206,7 +207,8 @@ function showQueue(q, seconds, before) {
 	charts.depth.push([q.size]);
 	charts.dispatched.push([dispatched]);
 	charts.wakeups.push([wakeups]);
-	charts.overflow.push([rate((s) => s.callerRuns), rate((s) => s.rejected), rate((s) => s.discarded)]);
+	charts.overflow.push([rate((s) => s.overflowed), rate((s) => s.callerRuns), rate((s) => s.rejected),
+		rate((s) => s.discarded)]);
 	charts.events.push([rate((s) => (s.events ? s.events.async : 0)), rate((s) => (s.events ? s.events.sync : 0))]);
 }
 

@@ -88,6 +88,17 @@ class GrafanaDashboardTests {
 	}
 
 	@Test
+	void everyPanelHasAnIdOfItsOwn() {
+		// Grafana keys panel links, repeats and "view panel" on the id: two panels with one id open the wrong one.
+		List<Integer> ids = new ArrayList<>();
+		for (JsonNode panel : this.dashboard.path("panels")) {
+			ids.add(panel.path("id").asInt());
+			panel.path("panels").forEach((inner) -> ids.add(inner.path("id").asInt()));
+		}
+		assertThat(ids).doesNotHaveDuplicates();
+	}
+
+	@Test
 	void theReadmeAlertsAreOnTheDashboard() throws IOException {
 		Matcher block = Pattern.compile("```promql\\n(.*?)```", Pattern.DOTALL).matcher(Files.readString(README));
 		List<String> alerts = new ArrayList<>();

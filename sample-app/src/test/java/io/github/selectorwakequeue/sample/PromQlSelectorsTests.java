@@ -31,11 +31,12 @@ class PromQlSelectorsTests {
 		List<Selector> selectors = PromQlSelectors.of("""
 				max by (instance, name) (wakequeue_depth_tasks / wakequeue_capacity_tasks) > 0.8
 				  or
-				sum by (instance, name) (rate(wakequeue_tasks_total{outcome=~"rejected|discarded|caller_runs"}[5m])) > 0""");
+				sum by (instance, name) (rate(wakequeue_tasks_total{outcome=~"rejected|discarded|caller_runs|overflowed"}[5m])) > 0""");
 		assertThat(selectors).extracting(Selector::metric)
 			.containsExactly("wakequeue_depth_tasks", "wakequeue_capacity_tasks", "wakequeue_tasks_total");
 		assertThat(selectors.get(2).requiredValues()).containsExactly(new LabelMatcher("outcome", "=", "rejected"),
-				new LabelMatcher("outcome", "=", "discarded"), new LabelMatcher("outcome", "=", "caller_runs"));
+				new LabelMatcher("outcome", "=", "discarded"), new LabelMatcher("outcome", "=", "caller_runs"),
+				new LabelMatcher("outcome", "=", "overflowed"));
 	}
 
 	@Test

@@ -88,9 +88,10 @@ public class SelectorWakeQueueEndpoint {
 		return new QueueDescriptor(stats.name(), stats.running(), stats.closed(), stats.size(), stats.capacity(),
 				SelectorWakeQueueDiagnosis.utilization(stats), stats.enqueued(), stats.dispatched(), stats.rejected(),
 				stats.callerRuns(), stats.discarded(), stats.failed(), stats.wakeups(), stats.reactorRestarts(),
-				stats.selectorRebuilds(), stats.tasksLost(), stats.oldestTaskAge().toString(), stats.currentTaskRunningFor().toString(),
-				this.queue.overflowPolicy().name(), eventRouting(), events, listeners(), diagnosis.reactorThread(),
-				stats.reactorHandOffs(), lanes(diagnosis), related(), diagnosis.condition().name());
+				stats.selectorRebuilds(), stats.tasksLost(), stats.overflowed(), stats.oldestTaskAge().toString(),
+				stats.currentTaskRunningFor().toString(), this.queue.overflowPolicy().name(), eventRouting(), events,
+				listeners(), diagnosis.reactorThread(), stats.reactorHandOffs(), stats.laneWorkerCompensations(),
+				lanes(diagnosis), related(), diagnosis.condition().name());
 	}
 
 	private @Nullable List<ListenerDescriptor> listeners() {
@@ -137,6 +138,7 @@ public class SelectorWakeQueueEndpoint {
 	 * @param reactorRestarts reactor threads restarted after dying
 	 * @param selectorRebuilds selectors rebuilt
 	 * @param tasksLost tasks of producers that died inside an offer
+	 * @param overflowed events that found the queue full and waited in order behind it
 	 * @param oldestTaskAge an upper bound on how long the oldest queued task has waited
 	 * @param currentTaskRunningFor how long the reactor's current task has run
 	 * @param overflowPolicy what {@code execute} does when the queue is full or closed
@@ -145,17 +147,19 @@ public class SelectorWakeQueueEndpoint {
 	 * @param listeners every listener of the context, where it runs and why, or {@code null} when events are not
 	 * routed by this starter
 	 * @param reactorThread the reactor thread's {@code name} and {@code state}, or {@code null} before start
-	 * @param reactorHandOffs reactor threads started while the previous one stayed with a stuck listener
+	 * @param reactorHandOffs spare reactor threads that carried on while the previous one stayed with a stuck listener
+	 * @param laneWorkerCompensations lane workers allowed beyond the limit because as many were stuck
 	 * @param lanes the listeners' lanes, by name
 	 * @param relatedQueues the application's other queues (Logback appenders'), or {@code null} when there are none
 	 * @param health the verdict of the health rules
 	 */
 	public record QueueDescriptor(String name, boolean running, boolean closed, int size, int capacity,
 			double utilization, long enqueued, long dispatched, long rejected, long callerRuns, long discarded,
-			long failed, long wakeups, long reactorRestarts, long selectorRebuilds, long tasksLost,
+			long failed, long wakeups, long reactorRestarts, long selectorRebuilds, long tasksLost, long overflowed,
 			String oldestTaskAge, String currentTaskRunningFor,
 			String overflowPolicy, Object eventRouting, @Nullable EventCounts events,
-			@Nullable List<ListenerDescriptor> listeners, @Nullable Map<String, Object> reactorThread, long reactorHandOffs, List<LaneDescriptor> lanes,
+			@Nullable List<ListenerDescriptor> listeners, @Nullable Map<String, Object> reactorThread,
+			long reactorHandOffs, long laneWorkerCompensations, List<LaneDescriptor> lanes,
 			@Nullable List<RelatedQueueDescriptor> relatedQueues, String health) implements OperationResponseBody {
 	}
 

@@ -33,8 +33,10 @@ import org.jspecify.annotations.Nullable;
  * <tr><td>{@code wakequeue.depth}</td><td>gauge, tasks</td><td>tasks queued now</td></tr>
  * <tr><td>{@code wakequeue.capacity}</td><td>gauge, tasks</td><td>capacity (rounded up to a power of two)</td></tr>
  * <tr><td>{@code wakequeue.tasks}</td><td>function counter, tag {@code outcome} = {@code enqueued},
- * {@code dispatched}, {@code rejected}, {@code caller_runs}, {@code discarded}, {@code failed}, {@code lost}</td>
- * <td>task outcomes ({@code lost}: a producer died of a stack overflow inside its offer)</td></tr>
+ * {@code dispatched}, {@code rejected}, {@code caller_runs}, {@code discarded}, {@code failed}, {@code lost},
+ * {@code overflowed}</td><td>task outcomes ({@code lost}: a producer died of a stack overflow inside its offer;
+ * {@code overflowed}: an event that found the queue full and waited in order behind it, also counted as
+ * {@code enqueued})</td></tr>
  * <tr><td>{@code wakequeue.wakeups}</td><td>function counter</td><td>wake-ups issued to a sleeping
  * reactor</td></tr>
  * <tr><td>{@code wakequeue.reactor.restarts}</td><td>function counter</td><td>reactor threads restarted after
@@ -45,8 +47,10 @@ import org.jspecify.annotations.Nullable;
  * <tr><td>{@code wakequeue.execution}</td><td>timer, sampled</td><td>run time of a task</td></tr>
  * <tr><td>{@code wakequeue.events}</td><td>function counter, tag {@code mode} = {@code async},
  * {@code sync}</td><td>application events delivered on the reactor / on the publisher's thread</td></tr>
- * <tr><td>{@code wakequeue.reactor.handoffs}</td><td>function counter</td><td>reactor threads started to carry on
+ * <tr><td>{@code wakequeue.reactor.handoffs}</td><td>function counter</td><td>spare reactor threads that carried on
  * while the previous one stayed with a stuck listener</td></tr>
+ * <tr><td>{@code wakequeue.lane.worker.compensations}</td><td>function counter</td><td>lane workers allowed beyond
+ * {@code lanes.workers} because as many were stuck in a listener call</td></tr>
  * <tr><td>{@code wakequeue.lane.depth}</td><td>gauge, events, tag {@code listener}</td><td>events waiting for a
  * listener that runs off the reactor</td></tr>
  * <tr><td>{@code wakequeue.lane.lag}</td><td>time gauge, tag {@code listener}</td><td>how long the oldest of them
@@ -117,6 +121,7 @@ public final class SelectorWakeQueueMetrics implements MeterBinder {
 		bindOutcome(registry, tags, "discarded", Stats::discarded);
 		bindOutcome(registry, tags, "failed", Stats::failed);
 		bindOutcome(registry, tags, "lost", Stats::tasksLost);
+		bindOutcome(registry, tags, "overflowed", Stats::overflowed);
 		FunctionCounter.builder("wakequeue.wakeups", this.queue, (queue) -> queue.stats().wakeups())
 			.description("Wake-ups issued to a sleeping reactor")
 			.baseUnit("wakeups")
@@ -133,8 +138,14 @@ public final class SelectorWakeQueueMetrics implements MeterBinder {
 			.tags(tags)
 			.register(registry);
 		FunctionCounter.builder("wakequeue.reactor.handoffs", this.queue, (queue) -> queue.stats().reactorHandOffs())
-			.description("Reactor threads started to carry on while the previous one stayed with a stuck listener")
+			.description("Spare reactor threads that carried on while the previous one stayed with a stuck listener")
 			.baseUnit("handoffs")
+			.tags(tags)
+			.register(registry);
+		FunctionCounter.builder("wakequeue.lane.worker.compensations", this.queue,
+				(queue) -> queue.stats().laneWorkerCompensations())
+			.description("Lane workers allowed beyond the limit because as many were stuck in a listener call")
+			.baseUnit("compensations")
 			.tags(tags)
 			.register(registry);
 		this.queue.observeLanes(new LaneMeters(registry, tags));

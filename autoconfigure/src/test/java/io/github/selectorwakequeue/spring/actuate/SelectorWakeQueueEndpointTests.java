@@ -42,8 +42,8 @@ class SelectorWakeQueueEndpointTests {
 		// Not started: no reactor thread yet, and the actuator leaves null fields out of its JSON.
 		assertThat(body).containsOnlyKeys("name", "running", "closed", "size", "capacity", "utilization", "enqueued",
 				"dispatched", "rejected", "callerRuns", "discarded", "failed", "wakeups", "reactorRestarts",
-				"selectorRebuilds", "tasksLost", "oldestTaskAge", "currentTaskRunningFor", "overflowPolicy", "eventRouting", "reactorHandOffs", "lanes",
-				"health");
+				"selectorRebuilds", "tasksLost", "overflowed", "oldestTaskAge", "currentTaskRunningFor", "overflowPolicy",
+				"eventRouting", "reactorHandOffs", "laneWorkerCompensations", "lanes", "health");
 		assertThat(body).containsEntry("name", "described")
 			.containsEntry("running", false)
 			.containsEntry("size", 2)

@@ -200,14 +200,15 @@ class SelectorWakeQueueMetricsTests {
 		TaskTimingsRelay relay = new TaskTimingsRelay();
 		this.queue = SelectorWakeQueue.builder().name("tagged").taskTimings(relay, 64).build();
 		new SelectorWakeQueueMetrics(this.queue, new EventRoutingStatus("not yet"), relay).bindTo(this.registry);
-		assertThat(this.registry.getMeters()).hasSize(17);
+		assertThat(this.registry.getMeters()).hasSize(19);
 		for (Meter meter : this.registry.getMeters()) {
 			assertThat(meter.getId().getName()).startsWith("wakequeue.");
 			assertThat(meter.getId().getTag("name")).isEqualTo("tagged");
 			assertThat(meter.getId().getTags()).extracting(Tag::getKey).isSubsetOf("name", "outcome", "mode");
 		}
 		assertThat(this.registry.find("wakequeue.tasks").meters()).extracting((meter) -> meter.getId().getTag("outcome"))
-			.containsExactlyInAnyOrder("enqueued", "dispatched", "rejected", "caller_runs", "discarded", "failed", "lost");
+			.containsExactlyInAnyOrder("enqueued", "dispatched", "rejected", "caller_runs", "discarded", "failed", "lost",
+					"overflowed");
 	}
 
 	/** A queue of capacity 2, not started, holding two tasks, with metrics bound. */
