@@ -38,6 +38,16 @@ class ModulithSampleApplicationTests {
 	}
 
 	@Test
+	void anOutOfRangeRequestIsRefusedAsABadRequestNamingEachParameter() {
+		org.assertj.core.api.Assertions.assertThatExceptionOfType(org.springframework.web.server.ResponseStatusException.class)
+			.isThrownBy(() -> this.controller.place(0, 99))
+			.satisfies((ex) -> {
+				assertThat(ex.getStatusCode().value()).isEqualTo(400);
+				assertThat(ex.getReason()).contains("'count' was 0").contains("'threads' was 99");
+			});
+	}
+
+	@Test
 	void ordersReachTheModuleListenerOnTheQueueInCommitOrder() {
 		assertTimeoutPreemptively(Duration.ofSeconds(90), () -> {
 			Map<String, Object> report = this.controller.place(400, 4);
