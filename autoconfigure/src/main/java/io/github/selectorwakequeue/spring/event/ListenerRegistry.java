@@ -16,6 +16,7 @@ import org.jspecify.annotations.Nullable;
 import org.springframework.aop.framework.AopProxyUtils;
 import org.springframework.aop.scope.ScopedProxyUtils;
 import org.springframework.beans.BeansException;
+import org.springframework.beans.factory.BeanFactoryUtils;
 import org.springframework.beans.factory.FactoryBean;
 import org.springframework.beans.factory.config.ConfigurableBeanFactory;
 import org.springframework.context.ApplicationListener;
@@ -157,7 +158,9 @@ final class ListenerRegistry {
 				return (beanFactory == null) ? Boolean.TRUE : known;
 			}
 			try {
-				if (beanFactory.isFactoryBean(beanName) && !beanFactory.containsSingleton(beanName)) {
+				// A FactoryBean's own name (&name) is registered without its prefix, as is its product's.
+				if (beanFactory.isFactoryBean(beanName)
+						&& !beanFactory.containsSingleton(BeanFactoryUtils.transformedBeanName(beanName))) {
 					return null; // asking would create the FactoryBean
 				}
 				known = beanFactory.isSingleton(beanName);
