@@ -64,7 +64,9 @@ final class Overflow {
 		if (entry == null) {
 			return false;
 		}
-		this.state.setOverflowing();
+		if (!this.state.isOverflowing()) {
+			this.state.setOverflowing(); // a CAS only when it is not set already (while overflowing it is)
+		}
 		this.waiting.offer(entry);
 		this.appended.incrementAndGet();
 		if (!this.state.isOverflowing()) {
@@ -93,10 +95,13 @@ final class Overflow {
 			catch (Throwable ex) {
 				lane = null;
 			}
-			if (lane == null || lane.overflowed.incrementAndGet() + lane.depth.get() > this.maxBacklog) {
-				if (lane != null) {
-					lane.overflowed.decrementAndGet();
-				}
+			// Read first: a lane at its limit (the usual case when this path fails) costs no write to refuse.
+			if (lane == null || lane.overflowed.get() + lane.depth.get() >= this.maxBacklog) {
+				release(lanes, index);
+				return null;
+			}
+			if (lane.overflowed.incrementAndGet() + lane.depth.get() > this.maxBacklog) {
+				lane.overflowed.decrementAndGet();
 				release(lanes, index);
 				return null;
 			}

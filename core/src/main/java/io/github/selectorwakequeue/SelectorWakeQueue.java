@@ -209,6 +209,29 @@ public final class SelectorWakeQueue implements Executor, AutoCloseable {
 		return true;
 	}
 
+	/**
+	 * Appends a fan-out, or, if the ring is full (or fan-outs already wait behind it), keeps it in order behind the
+	 * ring, as {@link #execute} does under {@link OverflowPolicy#CALLER_RUNS}: each of its lanes must have room for
+	 * one more part ({@link Builder#laneThresholds} {@code maxBacklog}, counting those already waiting). Never runs it
+	 * on the calling thread and never applies the policy; never blocks (lock-free, one allocation when it waits behind
+	 * the ring). For a caller that handles refusal itself, as the Spring event routing does.
+	 * @param fanOut the fan-out
+	 * @return {@code true} if accepted (its parts will run in their lanes, in order, or come back from
+	 * {@link #close(Duration)}); {@code false} if the queue is closed, or full and one of its lanes is at its limit
+	 * (or the fan-out cannot say what its lanes are)
+	 * @throws NullPointerException if {@code fanOut} is {@code null}
+	 */
+	public boolean offerInOrder(FanOut fanOut) {
+		if (offer(fanOut)) {
+			return true;
+		}
+		if (this.state.isClosing() || !this.overflow.tryAppend(fanOut)) {
+			return false;
+		}
+		acceptedIntoOverflow();
+		return true;
+	}
+
 	/** A fan-out waits in the overflow now: as for an accepted offer, follow it if somebody waits, and wake. */
 	private void acceptedIntoOverflow() {
 		try {

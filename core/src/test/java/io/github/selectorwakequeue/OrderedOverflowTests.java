@@ -81,6 +81,29 @@ class OrderedOverflowTests {
 		});
 	}
 
+	@Test
+	void offerInOrderKeepsAFanOutBehindAFullQueueAndRefusesItPastItsLanesLimitWithoutRunningIt() {
+		assertTimeoutPreemptively(Duration.ofSeconds(30), () -> {
+			this.queue = SelectorWakeQueue.builder().name("offer-in-order").capacity(2).overflowPolicy(OverflowPolicy.REJECT)
+				.laneThresholds(Duration.ofMillis(10), Duration.ofSeconds(10), 4, 3)
+				.build(); // not started: nothing leaves the ring
+			Listener listener = new Listener(this.queue.lane("listener"), 1, 0);
+			int accepted = 0;
+			for (int i = 0; i < 10; i++) {
+				if (this.queue.offerInOrder(new Event(0, i, listener))) {
+					accepted++;
+				}
+			}
+			assertThat(accepted).as("2 in the ring, 3 behind it (the lane's limit)").isEqualTo(5);
+			assertThat(listener.received).as("nothing ran on the caller").hasValue(0);
+			assertThat(this.queue.stats().overflowed()).isEqualTo(3);
+			this.queue.start();
+			assertThat(this.queue.awaitQuiescence(Duration.ofSeconds(10))).isTrue();
+			assertThat(listener.received).hasValue(5);
+			assertThat(listener.outOfOrder).hasValue(0);
+		});
+	}
+
 	/** A fan-out carrying a publisher's sequence number to each listener. */
 	record Event(int publisher, int sequence, Listener... listeners) implements FanOut {
 

@@ -11,7 +11,9 @@ import java.util.concurrent.atomic.AtomicReference;
 import java.util.concurrent.atomic.LongAdder;
 import java.util.function.Supplier;
 
+import io.github.selectorwakequeue.FanOut;
 import io.github.selectorwakequeue.Lane;
+import io.github.selectorwakequeue.OverflowPolicy;
 import io.github.selectorwakequeue.SelectorWakeQueue;
 import io.github.selectorwakequeue.spring.event.EventContextPropagation.Scope;
 import io.github.selectorwakequeue.spring.event.PublisherThreadListeners.Reasons;
@@ -327,11 +329,22 @@ public final class EventRouter {
 	}
 
 	/**
+	 * Offers work to the queue. Under caller-runs (and on the reactor), a full queue keeps it in order behind the
+	 * ring while its listeners' lanes have room ({@link SelectorWakeQueue#offerInOrder}), instead of running it on
+	 * the publisher's thread beside the lanes' earlier events; under reject and discard a full queue refuses it, and
+	 * the policy applies.
+	 */
+	private static boolean accept(SelectorWakeQueue queue, FanOut work) {
+		return (queue.overflowPolicy() == OverflowPolicy.CALLER_RUNS || queue.isReactorThread())
+				? queue.offerInOrder(work) : queue.offer(work);
+	}
+
+	/**
 	 * Hands a delivery to the queue.
-	 * @return whether the queue accepted it (it runs on the reactor, or on the closing thread at shutdown)
+	 * @return whether the queue accepted it (it runs on its listeners' lanes, in order; or comes back at close)
 	 */
 	private static boolean submit(EventDelivery delivery, SelectorWakeQueue queue) {
-		if (queue.offer(delivery)) {
+		if (accept(queue, delivery)) {
 			return true;
 		}
 		if (queue.isClosed()) {
@@ -382,7 +395,7 @@ public final class EventRouter {
 			task.runOnCurrentThread();
 			return false;
 		}
-		if (target.offer(task)) {
+		if (accept(target, task)) {
 			return true;
 		}
 		if (!target.isClosed()) {
