@@ -1,6 +1,7 @@
 package io.github.selectorwakequeue;
 
-import java.util.concurrent.ConcurrentLinkedQueue;
+import java.lang.invoke.MethodHandles;
+import java.lang.invoke.VarHandle;
 import java.util.concurrent.atomic.AtomicLong;
 
 /**
@@ -17,7 +18,7 @@ import java.util.concurrent.atomic.AtomicLong;
  * dispatched first.</li>
  * <li>The bit is set before an entry is appended and checked again after; the reactor clears it when it finds this
  * empty and checks again after. Either the appender sees the bit cleared and sets it again, or the reactor sees the
- * entry and does: a Dekker pair (the state word is a CAS, the queue's links are volatile).</li>
+ * entry and does: a Dekker pair (the state word is a CAS, the append an atomic exchange of the tail).</li>
  * </ul>
  *
  * <h2>Bounded</h2>
@@ -31,13 +32,36 @@ import java.util.concurrent.atomic.AtomicLong;
  */
 final class Overflow {
 
-	private final QueueState state;
+	private static final VarHandle TAIL;
 
-	private final TaskRunner runner;
+	private static final VarHandle HEAD;
+
+	static {
+		try {
+			MethodHandles.Lookup lookup = MethodHandles.lookup();
+			TAIL = lookup.findVarHandle(Overflow.class, "tail", Entry.class);
+			HEAD = lookup.findVarHandle(Overflow.class, "head", Entry.class);
+		}
+		catch (ReflectiveOperationException ex) {
+			throw new ExceptionInInitializerError(ex);
+		}
+	}
+
+	private final QueueState state;
 
 	private final int maxBacklog;
 
-	private final ConcurrentLinkedQueue<Entry> waiting = new ConcurrentLinkedQueue<>();
+	/**
+	 * The newest entry: a producer exchanges itself in, then links the entry it replaced to itself (a field write,
+	 * no call, so nothing can strike between the two). An intrusive MPSC list (Vyukov's): one exchange per append,
+	 * no CAS loop, no allocation beyond the entry.
+	 */
+	@SuppressWarnings("unused") // accessed through TAIL
+	private volatile Entry tail;
+
+	/** The last entry taken (a stub at first). Written by the consumer with release stores. */
+	@SuppressWarnings("unused") // accessed through HEAD
+	private volatile Entry head;
 
 	/** Entries appended since the queue was built. */
 	private final AtomicLong appended = new AtomicLong();
@@ -48,15 +72,17 @@ final class Overflow {
 	/** Entries the reactor is done with (dispatched in full), in order. Written by the reactor only. */
 	private volatile long done;
 
-	Overflow(QueueState state, TaskRunner runner, int maxBacklog) {
+	Overflow(QueueState state, int maxBacklog) {
 		this.state = state;
-		this.runner = runner;
 		this.maxBacklog = maxBacklog;
+		Entry stub = new Entry(null, null, null);
+		this.tail = stub;
+		this.head = stub;
 	}
 
 	/**
-	 * Appends a fan-out if each of its lanes has room for one more part (its parts and lanes are asked for here,
-	 * through the runner: one that fails to say is refused, and its failure reported).
+	 * Appends a fan-out if each of its lanes has room for one more part (its parts and lanes are asked for here; one
+	 * that fails to say is refused, and reported when the policy runs it).
 	 * @return whether it was appended
 	 */
 	boolean tryAppend(FanOut fanOut) {
@@ -67,7 +93,8 @@ final class Overflow {
 		if (!this.state.isOverflowing()) {
 			this.state.setOverflowing(); // a CAS only when it is not set already (while overflowing it is)
 		}
-		this.waiting.offer(entry);
+		Entry previous = (Entry) TAIL.getAndSet(this, entry);
+		previous.next = entry;
 		this.appended.incrementAndGet();
 		if (!this.state.isOverflowing()) {
 			this.state.setOverflowing(); // the reactor found us empty just before the append: see the class comment
@@ -86,28 +113,40 @@ final class Overflow {
 		if (parts <= 0) {
 			return null;
 		}
+		if (parts == 1) {
+			Lane lane = reserve(fanOut, 0);
+			return (lane != null) ? new Entry(fanOut, lane, null) : null;
+		}
 		Lane[] lanes = new Lane[parts];
 		for (int index = 0; index < parts; index++) {
-			Lane lane;
-			try {
-				lane = fanOut.lane(index);
-			}
-			catch (Throwable ex) {
-				lane = null;
-			}
-			// Read first: a lane at its limit (the usual case when this path fails) costs no write to refuse.
-			if (lane == null || lane.overflowed.get() + lane.depth.get() >= this.maxBacklog) {
-				release(lanes, index);
-				return null;
-			}
-			if (lane.overflowed.incrementAndGet() + lane.depth.get() > this.maxBacklog) {
-				lane.overflowed.decrementAndGet();
+			Lane lane = reserve(fanOut, index);
+			if (lane == null) {
 				release(lanes, index);
 				return null;
 			}
 			lanes[index] = lane;
 		}
-		return new Entry(fanOut, lanes);
+		return new Entry(fanOut, null, lanes);
+	}
+
+	/** Reserves a place in the lane of one part. @return the lane, or {@code null} if it has none to give */
+	private Lane reserve(FanOut fanOut, int index) {
+		Lane lane;
+		try {
+			lane = fanOut.lane(index);
+		}
+		catch (Throwable ex) {
+			return null;
+		}
+		// Read first: a lane at its limit (the usual case when this path fails) costs no write to refuse.
+		if (lane == null || lane.overflowed.get() + lane.depth.get() >= this.maxBacklog) {
+			return null;
+		}
+		if (lane.overflowed.incrementAndGet() + lane.depth.get() > this.maxBacklog) {
+			lane.overflowed.decrementAndGet();
+			return null;
+		}
+		return lane;
 	}
 
 	private static void release(Lane[] lanes, int count) {
@@ -123,24 +162,48 @@ final class Overflow {
 	 * @return the fan-out, or {@code null}
 	 */
 	FanOut poll() {
-		Entry entry = this.waiting.poll();
-		if (entry != null) {
-			this.taken = this.taken + 1;
-			release(entry.lanes, entry.lanes.length);
-			return entry.fanOut;
+		Entry last = (Entry) HEAD.getOpaque(this);
+		Entry next = last.next;
+		if (next == null) {
+			if ((Entry) TAIL.getVolatile(this) == last) {
+				clearOverflowingIfEmpty();
+				return null;
+			}
+			// A producer between its exchange and its link: a field write away.
+			while ((next = last.next) == null) {
+				Thread.onSpinWait();
+			}
 		}
-		if (this.state.isOverflowing()) {
+		HEAD.setRelease(this, next);
+		this.taken = this.taken + 1;
+		// The last one out lets producers use the ring again at once (what they offer now comes after it anyway).
+		clearOverflowingIfEmpty();
+		FanOut fanOut = next.fanOut;
+		if (next.lane != null) {
+			next.lane.overflowed.decrementAndGet();
+		}
+		else {
+			release(next.lanes, next.lanes.length);
+		}
+		next.fanOut = null; // it is the stub now: keep nothing reachable
+		next.lane = null;
+		next.lanes = null;
+		return fanOut;
+	}
+
+	/** Clears the overflow bit if nothing waits, and sets it again if something arrived meanwhile (Dekker). */
+	private void clearOverflowingIfEmpty() {
+		if (this.state.isOverflowing() && isEmpty()) {
 			this.state.clearOverflowing();
-			if (!this.waiting.isEmpty()) {
+			if (!isEmpty()) {
 				this.state.setOverflowing();
 			}
 		}
-		return null;
 	}
 
-	/** Whether anything waits here (the reactor's re-check before it sleeps). */
+	/** Whether anything waits here. Any thread. */
 	boolean isEmpty() {
-		return this.waiting.isEmpty();
+		return (Entry) TAIL.getVolatile(this) == (Entry) HEAD.getAcquire(this);
 	}
 
 	/** The reactor is done with the entry it took last (its every part handed over). */
@@ -162,8 +225,23 @@ final class Overflow {
 		return (int) Math.max(0, Math.min(Integer.MAX_VALUE, this.appended.get() - this.taken));
 	}
 
-	/** A fan-out waiting here and the lanes it reserved a place in. */
-	private record Entry(FanOut fanOut, Lane[] lanes) {
+	/** A fan-out waiting here, the lane or lanes it reserved a place in, and the next entry. */
+	private static final class Entry {
+
+		FanOut fanOut;
+
+		Lane lane;
+
+		Lane[] lanes;
+
+		volatile Entry next;
+
+		Entry(FanOut fanOut, Lane lane, Lane[] lanes) {
+			this.fanOut = fanOut;
+			this.lane = lane;
+			this.lanes = lanes;
+		}
+
 	}
 
 }

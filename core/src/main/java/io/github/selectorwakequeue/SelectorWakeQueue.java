@@ -128,7 +128,7 @@ public final class SelectorWakeQueue implements Executor, AutoCloseable {
 				this.log);
 		this.laneRuntime = new LaneRuntime(this.name, builder.laneSettings, this.clock, this.runner, this.state,
 				workers, this.log);
-		this.overflow = new Overflow(this.state, this.runner, builder.laneSettings.maxBacklog());
+		this.overflow = new Overflow(this.state, builder.laneSettings.maxBacklog());
 		LaneDispatcher dispatcher = new LaneDispatcher(this.laneRuntime, this.overflow);
 		Reactor reactor = new Reactor(this.state, this.ring, this.signal, this.timers, this.runner, this.probe,
 				this.clock, dispatcher, this.laneRuntime, this.overflow);

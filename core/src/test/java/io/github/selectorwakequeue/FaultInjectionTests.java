@@ -34,10 +34,12 @@ import static org.junit.jupiter.api.Assertions.assertTimeoutPreemptively;
  * the selector calls (open, select, wakeup, pipe write), the error handler, task timings, user tasks and the
  * {@link FanOut} methods. One case makes the {@code k}-th call of one seam throw a {@link RuntimeException}, an
  * {@link Error} or an {@link OutOfMemoryError}, or block for up to {@value SeamFaults#BLOCK_MILLIS} ms (longer than
- * the stuck threshold), in one of six scenarios: plain load; a slow lane (it moves to a worker); a stuck hand-off (a
- * part holding the reactor past the 20 ms stuck threshold); and each of them closed while in flight (plain: once
- * something ran, {@code close(0)}; slow: once something ran, {@code close(10 ms)}; stuck: once the part was handed
- * off, {@code close(5 ms)}), the others closed once quiescent. A dry run of each scenario (itself a case, without a
+ * the stuck threshold), in one of eight scenarios: plain load; a slow lane (it moves to a worker); a stuck hand-off
+ * (a part holding the reactor past the 20 ms stuck threshold, so a spare reactor takes over); an overflow (80
+ * fan-outs offered in order while the reactor is held, for a ring of 64: the rest wait in order behind it); and each
+ * of them closed while in flight (plain and overflow: once something ran, {@code close(0)}; slow: once something
+ * ran, {@code close(10 ms)}; stuck: once the part was handed off, {@code close(5 ms)}), the others closed once
+ * quiescent. A dry run of each scenario (itself a case, without a
  * fault) counts the calls each seam makes; {@code k} runs over every call of a seam making up to
  * {@value #EVERY_CALL_UP_TO}, and over the first {@value #FIRST_CALLS} and {@value #SPREAD_CALLS} more spread evenly
  * up to the last of a seam making more (the clock: some 10 to 90 calls). A seam no scenario calls (the selector's
@@ -99,7 +101,7 @@ class FaultInjectionTests {
 	/** What a scenario submits. */
 	enum Load {
 
-		PLAIN_LOAD, SLOW_LANE, STUCK_HAND_OFF
+		PLAIN_LOAD, SLOW_LANE, STUCK_HAND_OFF, OVERFLOW
 
 	}
 
@@ -113,7 +115,7 @@ class FaultInjectionTests {
 				return Duration.ofSeconds(1);
 			}
 			return switch (this.load) {
-				case PLAIN_LOAD -> Duration.ZERO;
+				case PLAIN_LOAD, OVERFLOW -> Duration.ZERO;
 				case SLOW_LANE -> Duration.ofMillis(10);
 				case STUCK_HAND_OFF -> Duration.ofMillis(5);
 			};
@@ -301,6 +303,15 @@ class FaultInjectionTests {
 					work.offerEvent(new Lane[] { a, slow, b }, new Body[] { Body.QUICK, Body.SLOW, Body.QUICK });
 					work.offerTask(i == 3);
 				}
+			}
+			case OVERFLOW -> {
+				// the reactor held in a task while 80 fan-outs arrive for a ring of 64: the rest wait in order behind it
+				CountDownLatch gate = new CountDownLatch(1);
+				work.offerTaskHeldBy(gate);
+				for (int i = 0; i < 80; i++) {
+					work.offerEventInOrder(new Lane[] { a, b }, new Body[] { Body.QUICK, (i == 70) ? Body.FAILING : Body.QUICK });
+				}
+				gate.countDown();
 			}
 			case STUCK_HAND_OFF -> {
 				work.offerEvent(new Lane[] { stuck, a, b }, new Body[] { Body.STUCK, Body.QUICK, Body.QUICK });

@@ -94,6 +94,31 @@ final class FaultWorkload {
 		event.accepted = offer(event);
 	}
 
+	/** Offers a fan-out in order ({@code offerInOrder}): behind the ring if it is full. */
+	void offerEventInOrder(Lane[] lanes, Body[] bodies) {
+		Event event = new Event(this.sequence++, lanes, bodies);
+		this.events.add(event);
+		try {
+			event.accepted = this.queue.offerInOrder(event);
+		}
+		catch (Throwable ex) {
+			event.accepted = false;
+		}
+	}
+
+	/** Offers a plain task that holds the reactor until {@code gate} opens (or the case ends), so the ring fills. */
+	void offerTaskHeldBy(CountDownLatch gate) {
+		Task task = new Task(this.tasks.size(), false) {
+			@Override
+			public void run() {
+				awaitQuietly(gate, STUCK_MILLIS * 10);
+				super.run();
+			}
+		};
+		this.tasks.add(task);
+		task.accepted = offer(task);
+	}
+
 	private boolean offer(Runnable task) {
 		try {
 			return this.queue.offer(task);
@@ -151,7 +176,8 @@ final class FaultWorkload {
 		for (Event event : this.events) {
 			for (int i = 0; i < event.lanes.length; i++) {
 				int refused = event.partsRefused.get() + event.laneRefused.get(i);
-				int outcomes = event.runs.get(i) + event.returned.get(i) + refused;
+				// a fan-out not accepted must never run nor come back; offerInOrder may have asked it for its parts
+				int outcomes = event.runs.get(i) + event.returned.get(i) + (event.accepted ? refused : 0);
 				if (event.accepted ? outcomes != 1 : outcomes != 0) {
 					problems.add("fan-out " + event.seq + " part " + i + " ('" + event.lanes[i].name() + "')"
 							+ (event.accepted ? " (accepted)" : " (not accepted)") + " ran " + event.runs.get(i)
@@ -167,7 +193,7 @@ final class FaultWorkload {
 	}
 
 	/** A plain task that counts its runs. */
-	final class Task implements Runnable {
+	class Task implements Runnable {
 
 		final int id;
 
