@@ -147,9 +147,6 @@ final class HandOff {
 		if (timed) {
 			lane.recordCost(Clock.readHolding(clock) - start, true);
 		}
-		if ((runs & (LaneRuntime.HAND_OFF_DECAY_PARTS - 1)) == 0 && lane.handOffs > 0) {
-			lane.handOffs = lane.handOffs - 1;
-		}
 		return LaneDispatcher.DONE;
 	}
 

@@ -147,10 +147,14 @@ public final class Lane {
 
 	/**
 	 * Hand-offs of this lane in a row, recently: each one doubles how long its next inline part may run before it is
-	 * handed off again (so a listener that is sometimes slow does not thrash), and it decays as the lane runs
-	 * quickly on the reactor. Written by the monitor (up) and the reactor (down).
+	 * handed off again (so a listener that is sometimes slow does not thrash), and one is forgotten for every
+	 * {@link LaneRuntime#HAND_OFF_DECAY_PARTS} quick parts it runs, wherever. Written by the monitor (up) and by
+	 * whoever runs the lane (down).
 	 */
 	volatile int handOffs;
+
+	/** Quick parts timed since {@link #handOffs} last went down. Written by whoever runs the lane. */
+	int quickSinceHandOff;
 
 	/** Whether a hand-off of this lane has been logged at INFO already (later ones are logged at DEBUG). */
 	volatile boolean handOffLogged;
@@ -242,6 +246,11 @@ public final class Lane {
 	 * first part of a lane is not judged at all), does not move a lane.
 	 */
 	void recordCost(long nanos, boolean onReactor) {
+		if (this.handOffs > 0 && nanos < this.slowThresholdNanos
+				&& ++this.quickSinceHandOff >= LaneRuntime.HAND_OFF_DECAY_PARTS) {
+			this.quickSinceHandOff = 0;
+			this.handOffs = this.handOffs - 1; // quick again for a while: one recent hand-off forgotten
+		}
 		if (!this.warmedUp) {
 			this.warmedUp = true;
 			return;

@@ -14,13 +14,16 @@ import java.util.concurrent.locks.LockSupport;
  * <li>workers stuck in a part longer than the stuck threshold are compensated with as many extra workers
  * ({@link LaneWorkers#compensate}).</li>
  * </ul>
- * It looks every quarter of the stuck floor while a part runs inline (a millisecond or so), and every quarter of the
- * stuck threshold otherwise; each look reads a few volatile fields. It costs the reactor nothing and never runs
+ * It looks every quarter of the stuck floor (a millisecond or so) while the reactor is active, and every quarter of
+ * the stuck threshold once it has been quiet for a second; each look reads a few volatile fields. It costs the reactor nothing and never runs
  * user code. What it reports, it logs last, after every step that matters was taken: a log call that blocks or
  * throws holds up nothing but the next look. An interrupt is cleared and ignored (closing is the only way to stop
  * it); it ends once close has terminated the queue, retiring the spare.
  */
 final class LaneMonitor implements Runnable {
+
+	/** How long after the reactor's last dispatch the monitor keeps looking at the busy pace. */
+	static final long ACTIVE_NANOS = TimeUnit.SECONDS.toNanos(1);
 
 	private final String queueName;
 
@@ -34,14 +37,22 @@ final class LaneMonitor implements Runnable {
 
 	private final QueueLog log;
 
+	private final ReactorProbe probe;
+
 	private final AtomicBoolean started = new AtomicBoolean();
 
+	/** Monitor-owned: the reactor's dispatch count at the last look, and when it last changed. */
+	private long lastDispatched = -1;
+
+	private long lastActiveNanos;
+
 	LaneMonitor(String queueName, LaneRuntime runtime, HandOff handOff, ReactorSupervisor supervisor,
-			InternalThreads threadMaker, QueueLog log) {
+			ReactorProbe probe, InternalThreads threadMaker, QueueLog log) {
 		this.queueName = queueName;
 		this.runtime = runtime;
 		this.handOff = handOff;
 		this.supervisor = supervisor;
+		this.probe = probe;
 		this.threadMaker = threadMaker;
 		this.log = log;
 	}
@@ -66,8 +77,7 @@ final class LaneMonitor implements Runnable {
 		try {
 			this.supervisor.prepareSpare(); // ready before the first part can get stuck
 			while (!this.runtime.state.isTerminated()) {
-				long period = this.handOff.isRunningInline() ? this.runtime.busyPeriodNanos()
-						: this.runtime.idlePeriodNanos();
+				long period = period();
 				LockSupport.parkNanos(this, period);
 				Thread.interrupted(); // an interrupt is not a request to stop: close is
 				look(period);
@@ -76,6 +86,23 @@ final class LaneMonitor implements Runnable {
 		finally {
 			this.supervisor.retireSpare();
 		}
+	}
+
+	/**
+	 * How long to wait before the next look: the busy period while the reactor is active (a part runs inline, or
+	 * it dispatched something within the last {@link #ACTIVE_NANOS}), so that a part that gets stuck is seen within a
+	 * millisecond or so; the idle period once it has been quiet that long (a part that gets stuck right after a long
+	 * quiet spell may then be seen a quarter of the stuck threshold later).
+	 */
+	private long period() {
+		long now = System.nanoTime();
+		long dispatched = this.probe.dispatched();
+		if (dispatched != this.lastDispatched || this.handOff.isRunningInline()) {
+			this.lastDispatched = dispatched;
+			this.lastActiveNanos = now;
+		}
+		return (now - this.lastActiveNanos < ACTIVE_NANOS) ? this.runtime.busyPeriodNanos()
+				: this.runtime.idlePeriodNanos();
 	}
 
 	/** One look: hand-off first (with the spare prepared earlier), then a new spare, then the workers; logs last. */

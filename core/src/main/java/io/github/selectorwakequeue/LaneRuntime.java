@@ -17,14 +17,14 @@ final class LaneRuntime {
 	/** Parts a worker runs from one lane before it lets a lane waiting for a worker have the thread. */
 	static final int WORKER_BATCH = 64;
 
-	/** Inline parts of a lane judged against the stuck threshold itself: its first calls load classes, warm up. */
+	/** Parts of a lane judged against the stuck threshold itself: its first calls load classes, warm up. */
 	static final int WARM_UP_PARTS = 16;
 
 	/** How far past its usual cost a warmed-up lane's inline part may run before it is handed off. */
 	static final int STUCK_FACTOR = 32;
 
-	/** Quick inline parts after which one recent hand-off of a lane is forgotten. */
-	static final int HAND_OFF_DECAY_PARTS = 1024;
+	/** Quick parts (timed below the slow threshold) after which one recent hand-off of a lane is forgotten. */
+	static final int HAND_OFF_DECAY_PARTS = 64;
 
 	final boolean enabled;
 
@@ -69,14 +69,14 @@ final class LaneRuntime {
 		this.log = log;
 	}
 
-	/** A twentieth of the stuck threshold, at least 1 ms (and never more than the threshold itself). */
+	/** A fortieth of the stuck threshold, at least 1 ms (and never more than the threshold itself). */
 	static long stuckFloor(long stuckThresholdNanos) {
-		return Math.min(stuckThresholdNanos, Math.max(TimeUnit.MILLISECONDS.toNanos(1), stuckThresholdNanos / 20));
+		return Math.min(stuckThresholdNanos, Math.max(TimeUnit.MILLISECONDS.toNanos(1), stuckThresholdNanos / 40));
 	}
 
 	/**
 	 * How long a part of this lane may run inline before it is handed off. The stuck threshold while the lane warms
-	 * up (its first {@link #WARM_UP_PARTS} inline parts load classes, compile, open connections) and whenever the
+	 * up (its first {@link #WARM_UP_PARTS} parts, wherever they ran, load classes, compile, open connections) and whenever the
 	 * reactor thread is runnable: it may be computing, in native I/O, or merely waiting for a CPU on a busy machine,
 	 * and handing off a part that is about to finish gains nothing. Otherwise (the part waits: parked, sleeping, or
 	 * blocked on a monitor) {@link #STUCK_FACTOR} times the lane's measured cost, at least the floor, doubled for
@@ -84,7 +84,7 @@ final class LaneRuntime {
 	 * @param waiting whether the reactor thread is waiting (not runnable) now
 	 */
 	long stuckThresholdOf(Lane lane, boolean waiting) {
-		if (!waiting || lane.inlineRuns <= WARM_UP_PARTS) {
+		if (!waiting || lane.delivered <= WARM_UP_PARTS) {
 			return this.stuckThresholdNanos;
 		}
 		long limit = this.stuckThresholdNanos;

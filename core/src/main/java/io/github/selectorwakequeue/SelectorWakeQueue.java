@@ -136,7 +136,7 @@ public final class SelectorWakeQueue implements Executor, AutoCloseable {
 				this.signal, this.threads, this.log);
 		HandOff handOff = new HandOff(this.laneRuntime, this.supervisor, this.probe, dispatcher);
 		dispatcher.handOffWith(handOff);
-		this.laneMonitor = new LaneMonitor(this.name, this.laneRuntime, handOff, this.supervisor,
+		this.laneMonitor = new LaneMonitor(this.name, this.laneRuntime, handOff, this.supervisor, this.probe,
 				builder.internalThreads, this.log);
 		this.dispatcher = dispatcher;
 		this.quiescence = new Quiescence(this.ring, this.overflow, this.probe, this.laneRuntime, this.state,

@@ -285,7 +285,7 @@ public class SelectorWakeQueueProperties implements Validator {
 		 * The most one listener call may run on the reactor before the reactor leaves it running on its thread and a
 		 * spare reactor thread carries on with every other listener and task. A call that waits (parked, sleeping,
 		 * blocked) of a listener past its first 16 calls is handed off sooner: after 32 times its usual cost, at
-		 * least a twentieth of this.
+		 * least a fortieth of this.
 		 */
 		private Duration stuckThreshold = Duration.ofMillis(100);
 
