@@ -1,5 +1,7 @@
 package io.github.selectorwakequeue.spring.event;
 
+import java.lang.reflect.ParameterizedType;
+import java.lang.reflect.Type;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -10,6 +12,7 @@ import java.util.function.Supplier;
 
 import io.github.selectorwakequeue.SelectorWakeQueue;
 import io.github.selectorwakequeue.spring.event.EventRouter.EventRoute;
+import org.jspecify.annotations.Nullable;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -24,6 +27,7 @@ import org.springframework.context.PayloadApplicationEvent;
 import org.springframework.context.event.ContextRefreshedEvent;
 import org.springframework.context.event.SimpleApplicationEventMulticaster;
 import org.springframework.core.ResolvableType;
+import org.springframework.core.ResolvableTypeProvider;
 import org.springframework.util.ClassUtils;
 import org.springframework.util.ErrorHandler;
 
@@ -79,7 +83,7 @@ public final class SelectorWakeQueueEventMulticaster extends SimpleApplicationEv
 	 * Routes by event type and source type. Replaced, never cleared, when listeners change: a route computed
 	 * from the old listeners can then only land in the discarded map.
 	 */
-	private volatile Map<RouteKey, EventRoute> routes = new ConcurrentHashMap<>();
+	private volatile Map<Object, EventRoute> routes = new ConcurrentHashMap<>();
 
 	private ClassLoader classLoader;
 
@@ -125,8 +129,7 @@ public final class SelectorWakeQueueEventMulticaster extends SimpleApplicationEv
 
 	@Override
 	public void multicastEvent(ApplicationEvent event, ResolvableType eventType) {
-		ResolvableType type = (eventType != null) ? eventType : ResolvableType.forInstance(event);
-		this.router.multicast(event, route(event, type));
+		this.router.multicast(event, route(event, eventType));
 		if (event instanceof ContextRefreshedEvent refreshed && refreshed.getApplicationContext() == this.context) {
 			refreshed();
 		}
@@ -173,11 +176,27 @@ public final class SelectorWakeQueueEventMulticaster extends SimpleApplicationEv
 		this.alsoDescribed = Objects.requireNonNull(listeners, "listeners");
 	}
 
-	private EventRoute route(ApplicationEvent event, ResolvableType type) {
+	/**
+	 * The route of an event, from the cache when it can be. Most events' types follow from their classes alone (a
+	 * payload published without a type hint, an event that is not a {@code ResolvableTypeProvider}): those are
+	 * looked up by classes, compared by identity, before any {@link ResolvableType} is built or compared (the
+	 * deep comparison of a payload's generic type was an eighth of the publisher's time).
+	 */
+	private EventRoute route(ApplicationEvent event, @Nullable ResolvableType eventType) {
 		Object source = event.getSource();
 		Class<?> sourceType = (source != null) ? source.getClass() : null;
-		RouteKey key = new RouteKey(type, sourceType);
-		Map<RouteKey, EventRoute> cache = this.routes;
+		Map<Object, EventRoute> cache = this.routes;
+		Object key = ClassKey.of(event, eventType, sourceType);
+		if (key != null) {
+			EventRoute route = cache.get(key);
+			if (route != null) {
+				return route;
+			}
+		}
+		ResolvableType type = (eventType != null) ? eventType : ResolvableType.forInstance(event);
+		if (key == null) {
+			key = new RouteKey(type, sourceType);
+		}
 		EventRoute route = cache.get(key);
 		if (route == null) {
 			ListenerRegistry.Snapshot registered = this.registry.snapshot();
@@ -275,6 +294,35 @@ public final class SelectorWakeQueueEventMulticaster extends SimpleApplicationEv
 	}
 
 	private record RouteKey(ResolvableType eventType, Class<?> sourceType) {
+	}
+
+	/**
+	 * An event type that its classes imply, compared by identity: the event's class, the payload's class for a
+	 * payload event, and the source's class.
+	 */
+	private record ClassKey(Class<?> eventClass, @Nullable Class<?> payloadClass, @Nullable Class<?> sourceType) {
+
+		/** The key, or {@code null} if the event's type is not implied by its classes (a type hint, generics). */
+		static @Nullable ClassKey of(ApplicationEvent event, @Nullable ResolvableType eventType,
+				@Nullable Class<?> sourceType) {
+			if (event instanceof PayloadApplicationEvent<?> payloadEvent) {
+				Object payload = payloadEvent.getPayload();
+				if (eventType == null || payload instanceof ResolvableTypeProvider
+						|| !(eventType.getType() instanceof ParameterizedType parameterized)
+						|| parameterized.getRawType() != PayloadApplicationEvent.class) {
+					return null;
+				}
+				Type[] arguments = parameterized.getActualTypeArguments();
+				return (arguments.length == 1 && arguments[0] == payload.getClass())
+						? new ClassKey(PayloadApplicationEvent.class, payload.getClass(), sourceType) : null;
+			}
+			if (event instanceof ResolvableTypeProvider
+					|| (eventType != null && eventType.getType() != event.getClass())) {
+				return null;
+			}
+			return new ClassKey(event.getClass(), null, sourceType);
+		}
+
 	}
 
 }
