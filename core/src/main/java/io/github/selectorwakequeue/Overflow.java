@@ -11,14 +11,17 @@ import java.util.concurrent.atomic.AtomicLong;
  *
  * <h2>Order</h2>
  * <ul>
- * <li>While anything waits here, the queue counts as full: the state word's overflow bit, which every offer reads
- * anyway before it touches the ring, makes {@code offer} refuse, so nothing a producer submits later overtakes what
- * waits here (a producer submitting at that very moment is concurrent with it, and either order is an order).</li>
+ * <li>While anything waits here, the queue counts as full: every offer first asks {@link #isEmpty()} (the tail is
+ * the entry taken last) and refuses if not, so nothing a producer submits after an append has returned overtakes
+ * what waits here (a producer submitting at that very moment is concurrent with it, and either order is an
+ * order).</li>
  * <li>The reactor takes from here only when the ring is empty, so everything that entered the ring earlier is
- * dispatched first.</li>
- * <li>The bit is set before an entry is appended and checked again after; the reactor clears it when it finds this
- * empty and checks again after. Either the appender sees the bit cleared and sets it again, or the reactor sees the
- * entry and does: a Dekker pair (the state word is a CAS, the append an atomic exchange of the tail).</li>
+ * dispatched first; once it has taken the last entry, offers use the ring again, and what they submit comes after
+ * that entry anyway.</li>
+ * <li>The list itself is the signal: an append is visible as non-empty from its exchange of the tail on, and empty
+ * again only when the consumer has taken it. An earlier design kept a separate "overflowing" flag, cleared by the
+ * reactor when it found the list empty; between that finding and the clear, an append could slip in, and an offer
+ * after it could see the flag cleared and overtake it ({@code OverflowInterleavingTests} shows the interleaving).</li>
  * </ul>
  *
  * <h2>Bounded</h2>
@@ -47,8 +50,6 @@ final class Overflow {
 		}
 	}
 
-	private final QueueState state;
-
 	private final int maxBacklog;
 
 	/**
@@ -72,8 +73,7 @@ final class Overflow {
 	/** Entries the reactor is done with (dispatched in full), in order. Written by the reactor only. */
 	private volatile long done;
 
-	Overflow(QueueState state, int maxBacklog) {
-		this.state = state;
+	Overflow(int maxBacklog) {
 		this.maxBacklog = maxBacklog;
 		Entry stub = new Entry(null, null, null);
 		this.tail = stub;
@@ -90,15 +90,9 @@ final class Overflow {
 		if (entry == null) {
 			return false;
 		}
-		if (!this.state.isOverflowing()) {
-			this.state.setOverflowing(); // a CAS only when it is not set already (while overflowing it is)
-		}
-		Entry previous = (Entry) TAIL.getAndSet(this, entry);
+		Entry previous = (Entry) TAIL.getAndSet(this, entry); // from here on, offers refuse: see the class comment
 		previous.next = entry;
 		this.appended.incrementAndGet();
-		if (!this.state.isOverflowing()) {
-			this.state.setOverflowing(); // the reactor found us empty just before the append: see the class comment
-		}
 		return true;
 	}
 
@@ -156,9 +150,8 @@ final class Overflow {
 	}
 
 	/**
-	 * Takes the oldest entry, releasing its reservations (the reactor dispatches it now). Clears the overflow bit
-	 * when there is none (and sets it again if one arrived meanwhile). The holder of the ring's consumer role only,
-	 * and only while the ring is empty.
+	 * Takes the oldest entry, releasing its reservations (the reactor dispatches it now). The holder of the ring's
+	 * consumer role only, and only while the ring is empty.
 	 * @return the fan-out, or {@code null}
 	 */
 	FanOut poll() {
@@ -166,7 +159,6 @@ final class Overflow {
 		Entry next = last.next;
 		if (next == null) {
 			if ((Entry) TAIL.getVolatile(this) == last) {
-				clearOverflowingIfEmpty();
 				return null;
 			}
 			// A producer between its exchange and its link: a field write away.
@@ -174,10 +166,8 @@ final class Overflow {
 				Thread.onSpinWait();
 			}
 		}
-		HEAD.setRelease(this, next);
+		HEAD.setRelease(this, next); // the last one out lets offers use the ring again: what they offer comes after it
 		this.taken = this.taken + 1;
-		// The last one out lets producers use the ring again at once (what they offer now comes after it anyway).
-		clearOverflowingIfEmpty();
 		FanOut fanOut = next.fanOut;
 		if (next.lane != null) {
 			next.lane.overflowed.decrementAndGet();
@@ -191,17 +181,10 @@ final class Overflow {
 		return fanOut;
 	}
 
-	/** Clears the overflow bit if nothing waits, and sets it again if something arrived meanwhile (Dekker). */
-	private void clearOverflowingIfEmpty() {
-		if (this.state.isOverflowing() && isEmpty()) {
-			this.state.clearOverflowing();
-			if (!isEmpty()) {
-				this.state.setOverflowing();
-			}
-		}
-	}
-
-	/** Whether anything waits here. Any thread. */
+	/**
+	 * Whether anything waits here: the tail is the entry taken last. Any thread; two volatile reads of fields that
+	 * change only when something overflows, so every offer can afford it.
+	 */
 	boolean isEmpty() {
 		return (Entry) TAIL.getVolatile(this) == (Entry) HEAD.getAcquire(this);
 	}

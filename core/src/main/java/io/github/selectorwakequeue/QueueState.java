@@ -3,11 +3,10 @@ package io.github.selectorwakequeue;
 import java.util.concurrent.atomic.AtomicInteger;
 
 /**
- * The queue's life: {@link #NEW} → {@link #RUNNING} → {@link #CLOSING} → {@link #TERMINATED}, never backwards;
- * whether fan-outs wait in the {@link Overflow} (then the queue counts as full); and how many threads are waiting in
- * {@code awaitQuiescence} (see {@link Quiescence}). All live in one word, so that a producer learns what it needs
- * with the volatile reads it makes anyway before and after its offer (the phase in the low two bits, the overflow
- * bit next, the waiters above). Every access is volatile: the reactor's read of it after announcing a poll is one half of the
+ * The queue's life: {@link #NEW} → {@link #RUNNING} → {@link #CLOSING} → {@link #TERMINATED}, never backwards,
+ * and how many threads are waiting in {@code awaitQuiescence} (see {@link Quiescence}). Both live in one word, so
+ * that a producer learns both with the one volatile read it makes anyway after its offer (the phase in the low two
+ * bits, the waiters above). Every access is volatile: the reactor's read of it after announcing a poll is one half of the
  * close hand-over (see {@link ReactorProbe#beginPoll()}). Thread-safe; never blocks.
  */
 final class QueueState {
@@ -22,14 +21,8 @@ final class QueueState {
 
 	private static final int PHASE = 3;
 
-	/** Set while fan-outs wait in the overflow. */
-	private static final int OVERFLOWING = 4;
-
-	/** Offers are refused: closing (the phase's high bit: {@code CLOSING} or {@code TERMINATED}) or overflowing. */
-	private static final int REFUSING = 2 | OVERFLOWING;
-
-	/** One waiter in {@code awaitQuiescence}, counted above the other bits. */
-	private static final int WAITER = 8;
+	/** One waiter in {@code awaitQuiescence}, counted above the phase bits. */
+	private static final int WAITER = 4;
 
 	private final AtomicInteger word = new AtomicInteger(NEW);
 
@@ -49,23 +42,6 @@ final class QueueState {
 
 	static boolean hasWaiters(int word) {
 		return word >= WAITER;
-	}
-
-	/** Whether an offer must be refused: the queue is closing, or fan-outs wait in the overflow. */
-	static boolean isRefusing(int word) {
-		return (word & REFUSING) != 0;
-	}
-
-	boolean isOverflowing() {
-		return (this.word.get() & OVERFLOWING) != 0;
-	}
-
-	void setOverflowing() {
-		this.word.getAndUpdate((current) -> current | OVERFLOWING);
-	}
-
-	void clearOverflowing() {
-		this.word.getAndUpdate((current) -> current & ~OVERFLOWING);
 	}
 
 	boolean isRunning() {

@@ -128,7 +128,7 @@ public final class SelectorWakeQueue implements Executor, AutoCloseable {
 				this.log);
 		this.laneRuntime = new LaneRuntime(this.name, builder.laneSettings, this.clock, this.runner, this.state,
 				workers, this.log);
-		this.overflow = new Overflow(this.state, builder.laneSettings.maxBacklog());
+		this.overflow = new Overflow(builder.laneSettings.maxBacklog());
 		LaneDispatcher dispatcher = new LaneDispatcher(this.laneRuntime, this.overflow);
 		Reactor reactor = new Reactor(this.state, this.ring, this.signal, this.timers, this.runner, this.probe,
 				this.clock, dispatcher, this.laneRuntime, this.overflow);
@@ -181,7 +181,7 @@ public final class SelectorWakeQueue implements Executor, AutoCloseable {
 	 */
 	public boolean offer(Runnable task) {
 		Objects.requireNonNull(task, "task");
-		if (QueueState.isRefusing(this.state.word())) {
+		if (this.state.isClosing() || !this.overflow.isEmpty()) {
 			return false; // closing, or fan-outs wait in order behind a full ring: nothing may overtake them
 		}
 		if (!this.ring.offer((this.taskTimings != null) ? maybeSample(task) : task)) {

@@ -374,7 +374,7 @@ class HandOffInterleavingTests {
 			}, new QueueThreads(), InternalThreads.DEFAULT, log);
 			LaneRuntime runtime = new LaneRuntime("model", LaneSettings.DEFAULTS, Clock.SYSTEM, runner, this.state, workers,
 					log);
-			this.dispatcher = new LaneDispatcher(runtime, new Overflow(this.state, 10_000));
+			this.dispatcher = new LaneDispatcher(runtime, new Overflow(10_000));
 			this.lane = runtime.lane("stuck");
 			this.supervisor = new ReactorSupervisor("model", this::neverStarted, null, this.state, this.consumer, null,
 					new QueueThreads(), log);
