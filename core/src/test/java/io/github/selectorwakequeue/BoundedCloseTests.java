@@ -33,7 +33,7 @@ class BoundedCloseTests {
 			Lane slow = this.queue.lane("slow");
 			AtomicInteger ran = new AtomicInteger();
 			for (int i = 0; i < 2_000; i++) {
-				this.queue.execute(new QuiescenceTests.Work(slow, () -> {
+				this.queue.execute(QueueTestSupport.onePart(slow, () -> {
 					LockSupport.parkNanos(TimeUnit.MILLISECONDS.toNanos(5));
 					ran.incrementAndGet();
 				}));

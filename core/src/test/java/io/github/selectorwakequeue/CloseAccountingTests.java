@@ -39,19 +39,19 @@ class CloseAccountingTests {
 			this.queue.start();
 			Lane slow = this.queue.lane("slow");
 			for (int i = 0; i < 5; i++) {
-				this.queue.execute(new QuiescenceTests.Work(slow,
+				this.queue.execute(QueueTestSupport.onePart(slow,
 						() -> LockSupport.parkNanos(TimeUnit.MICROSECONDS.toNanos(200)))); // the lane moves to a worker
 			}
 			assertThat(this.queue.awaitQuiescence(Duration.ofSeconds(10))).isTrue();
 			CountDownLatch entered = new CountDownLatch(1);
-			this.queue.execute(new QuiescenceTests.Work(slow, () -> {
+			this.queue.execute(QueueTestSupport.onePart(slow, () -> {
 				entered.countDown();
-				LoggerFailureTests.awaitQuietly(this.hold); // holds the lane's worker
+				QueueTestSupport.awaitQuietly(this.hold); // holds the lane's worker
 			}));
 			assertThat(entered.await(10, TimeUnit.SECONDS)).isTrue();
 			assertThat(this.queue.isReactorThread()).isFalse();
-			this.queue.execute(new QuiescenceTests.Work(slow, () -> { })); // fills the lane's backlog (1)
-			this.queue.execute(new QuiescenceTests.Work(slow, () -> { })); // waits for room: the rest of a fan-out
+			this.queue.execute(QueueTestSupport.onePart(slow, () -> { })); // fills the lane's backlog (1)
+			this.queue.execute(QueueTestSupport.onePart(slow, () -> { })); // waits for room: the rest of a fan-out
 			await().atMost(Duration.ofSeconds(10)).until(() -> this.queue.stats().size() == 0);
 			List<Runnable> notRun = this.queue.close(Duration.ZERO);
 			long fromRing = notRun.stream().filter((task) -> !(task instanceof LanePart)).count();

@@ -47,7 +47,7 @@ class CloseGaveUpTests {
 			this.queue.execute(QueueTestSupport.fanOut((index) -> {
 				if (index == 0) {
 					gateEntered.countDown(); // on the reactor, which is dispatching this fan-out
-					LoggerFailureTests.awaitQuietly(releaseGate);
+					QueueTestSupport.awaitQuietly(releaseGate);
 					return;
 				}
 				if (this.stuckRunning.get()) {
@@ -87,10 +87,10 @@ class CloseGaveUpTests {
 			.build();
 		this.queue.start();
 		Lane stuck = this.queue.lane("stuck");
-		this.queue.execute(new QuiescenceTests.Work(stuck, () -> {
+		this.queue.execute(QueueTestSupport.onePart(stuck, () -> {
 			this.stuckRunning.set(true);
 			this.stuckEntered.countDown();
-			LoggerFailureTests.awaitQuietly(this.releaseStuck);
+			QueueTestSupport.awaitQuietly(this.releaseStuck);
 			this.stuckRunning.set(false);
 		}));
 		assertThat(this.stuckEntered.await(10, TimeUnit.SECONDS)).isTrue();

@@ -40,7 +40,7 @@ class CloseTests {
 			CountDownLatch release = new CountDownLatch(1);
 			this.queue.execute(() -> {
 				inStuckTask.countDown();
-				awaitQuietly(release);
+				QueueTestSupport.awaitQuietly(release);
 			});
 			assertThat(inStuckTask.await(10, TimeUnit.SECONDS)).isTrue();
 			AtomicInteger ranAfterStuck = new AtomicInteger();
@@ -75,7 +75,7 @@ class CloseTests {
 			CountDownLatch gate = new CountDownLatch(1);
 			AtomicInteger ran = new AtomicInteger();
 			this.queue.start();
-			this.queue.execute(() -> awaitQuietly(gate));
+			this.queue.execute(() -> QueueTestSupport.awaitQuietly(gate));
 			for (int i = 0; i < 1_000; i++) {
 				this.queue.execute(ran::incrementAndGet);
 			}
@@ -191,7 +191,7 @@ class CloseTests {
 			CountDownLatch release = new CountDownLatch(1);
 			this.queue.execute(() -> {
 				stuck.countDown();
-				awaitQuietly(release);
+				QueueTestSupport.awaitQuietly(release);
 			});
 			assertThat(stuck.await(5, TimeUnit.SECONDS)).isTrue();
 			Runnable queued = ran::incrementAndGet;
@@ -209,7 +209,7 @@ class CloseTests {
 			this.queue = SelectorWakeQueue.builder().name("close-interrupted").build();
 			this.queue.start();
 			CountDownLatch release = new CountDownLatch(1);
-			this.queue.execute(() -> awaitQuietly(release));
+			this.queue.execute(() -> QueueTestSupport.awaitQuietly(release));
 			AtomicInteger ran = new AtomicInteger();
 			for (int i = 0; i < 40; i++) {
 				this.queue.execute(ran::incrementAndGet);
@@ -234,15 +234,6 @@ class CloseTests {
 			assertThat(ran).hasValue(40);
 			assertThat(interruptedAfter[0]).as("the closer's interrupt is kept").isTrue();
 		});
-	}
-
-	private static void awaitQuietly(CountDownLatch latch) {
-		try {
-			latch.await();
-		}
-		catch (InterruptedException ex) {
-			Thread.currentThread().interrupt();
-		}
 	}
 
 }

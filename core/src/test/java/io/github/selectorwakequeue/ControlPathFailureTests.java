@@ -61,7 +61,7 @@ class ControlPathFailureTests {
 			AtomicInteger ran = new AtomicInteger();
 			AtomicBoolean failed = new AtomicBoolean();
 			for (int i = 0; i < 20; i++) {
-				this.queue.execute(new QuiescenceTests.Work(slow, () -> {
+				this.queue.execute(QueueTestSupport.onePart(slow, () -> {
 					LockSupport.parkNanos(TimeUnit.MICROSECONDS.toNanos(200)); // slow: the lane moves to a worker
 					ran.incrementAndGet();
 					if (!this.queue.isReactorThread() && failed.compareAndSet(false, true)) {
@@ -86,16 +86,16 @@ class ControlPathFailureTests {
 			Lane stuck = this.queue.lane("stuck");
 			CountDownLatch entered = new CountDownLatch(1);
 			CountDownLatch release = new CountDownLatch(1);
-			this.queue.execute(new QuiescenceTests.Work(stuck, () -> {
+			this.queue.execute(QueueTestSupport.onePart(stuck, () -> {
 				entered.countDown();
-				LoggerFailureTests.awaitQuietly(release);
+				QueueTestSupport.awaitQuietly(release);
 				clock.failNextReadOnThisThread(); // the handed-off thread's read when it takes its lane back (S3)
 			}));
 			assertThat(entered.await(10, TimeUnit.SECONDS)).isTrue();
 			await().atMost(Duration.ofSeconds(10)).until(() -> this.queue.stats().reactorHandOffs() == 1);
 			AtomicInteger later = new AtomicInteger();
 			for (int i = 0; i < 3; i++) {
-				this.queue.execute(new QuiescenceTests.Work(stuck, later::incrementAndGet));
+				this.queue.execute(QueueTestSupport.onePart(stuck, later::incrementAndGet));
 			}
 			release.countDown();
 			assertThat(this.queue.awaitQuiescence(Duration.ofSeconds(2))).as("quiescent").isTrue();

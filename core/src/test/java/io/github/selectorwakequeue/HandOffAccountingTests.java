@@ -33,28 +33,10 @@ class HandOffAccountingTests {
 			CountDownLatch release = new CountDownLatch(1);
 			Lane first = this.queue.lane("first");
 			Lane second = this.queue.lane("second");
-			this.queue.execute(new FanOut() {
-				@Override
-				public int parts() {
-					return 2;
-				}
-
-				@Override
-				public Lane lane(int index) {
-					return (index == 0) ? first : second;
-				}
-
-				@Override
-				public void runPart(int index) {
-					entered.get(index).countDown();
-					try {
-						release.await(20, TimeUnit.SECONDS);
-					}
-					catch (InterruptedException ex) {
-						Thread.currentThread().interrupt();
-					}
-				}
-			});
+			this.queue.execute(QueueTestSupport.fanOut((index) -> {
+				entered.get(index).countDown();
+				QueueTestSupport.awaitQuietly(release);
+			}, first, second));
 			CountDownLatch plain = new CountDownLatch(1);
 			this.queue.execute(plain::countDown);
 			assertThat(entered.get(1).await(10, TimeUnit.SECONDS)).as("the second part ran after a hand-off").isTrue();

@@ -56,32 +56,19 @@ class InterruptIsolationTests {
 			List<Boolean> quickSeen = new CopyOnWriteArrayList<>();
 			List<Boolean> slowSeen = new CopyOnWriteArrayList<>();
 			for (int i = 0; i < 200; i++) {
-				this.queue.execute(new FanOut() {
-					@Override
-					public int parts() {
-						return 3;
+				this.queue.execute(QueueTestSupport.fanOut((index) -> {
+					if (index == 0) {
+						Thread.currentThread().interrupt(); // "restores" an interrupt it swallowed
 					}
-
-					@Override
-					public Lane lane(int index) {
-						return (index == 0) ? quickA : (index == 1) ? quickB : slow;
+					else if (index == 1) {
+						quickSeen.add(Thread.currentThread().isInterrupted());
 					}
-
-					@Override
-					public void runPart(int index) {
-						if (index == 0) {
-							Thread.currentThread().interrupt(); // "restores" an interrupt it swallowed
-						}
-						else if (index == 1) {
-							quickSeen.add(Thread.currentThread().isInterrupted());
-						}
-						else {
-							slowSeen.add(Thread.currentThread().isInterrupted());
-							LockSupport.parkNanos(TimeUnit.MICROSECONDS.toNanos(200));
-							Thread.currentThread().interrupt();
-						}
+					else {
+						slowSeen.add(Thread.currentThread().isInterrupted());
+						LockSupport.parkNanos(TimeUnit.MICROSECONDS.toNanos(200));
+						Thread.currentThread().interrupt();
 					}
-				});
+				}, quickA, quickB, slow));
 			}
 			assertThat(this.queue.awaitQuiescence(Duration.ofSeconds(10))).isTrue();
 			assertThat(quickSeen).hasSize(200).containsOnly(false);

@@ -38,9 +38,9 @@ class LaneMonitorInterruptTests {
 
 			CountDownLatch release = new CountDownLatch(1);
 			CountDownLatch entered = new CountDownLatch(1);
-			this.queue.execute(new QuiescenceTests.Work(lane, () -> {
+			this.queue.execute(QueueTestSupport.onePart(lane, () -> {
 				entered.countDown();
-				LoggerFailureTests.awaitQuietly(release);
+				QueueTestSupport.awaitQuietly(release);
 			}));
 			assertThat(entered.await(10, TimeUnit.SECONDS)).isTrue();
 			CountDownLatch plain = new CountDownLatch(1);

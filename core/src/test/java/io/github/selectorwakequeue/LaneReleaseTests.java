@@ -76,9 +76,9 @@ class LaneReleaseTests {
 			CountDownLatch gate = new CountDownLatch(1);
 			for (int i = 0; i < 50; i++) {
 				int number = i;
-				this.queue.execute(new QuiescenceTests.Work(lane, () -> {
+				this.queue.execute(QueueTestSupport.onePart(lane, () -> {
 					if (number == 10) {
-						awaitQuietly(gate); // on a worker by then: the backlog waits
+						QueueTestSupport.awaitQuietly(gate); // on a worker by then: the backlog waits
 					}
 					LockSupport.parkNanos(TimeUnit.MICROSECONDS.toNanos(200));
 					ran.incrementAndGet();
@@ -107,9 +107,9 @@ class LaneReleaseTests {
 			CountDownLatch gate = new CountDownLatch(1);
 			for (int i = 0; i < 20; i++) {
 				int number = i;
-				this.queue.execute(new QuiescenceTests.Work(lane, () -> {
+				this.queue.execute(QueueTestSupport.onePart(lane, () -> {
 					if (number == 10) {
-						awaitQuietly(gate);
+						QueueTestSupport.awaitQuietly(gate);
 					}
 					LockSupport.parkNanos(TimeUnit.MICROSECONDS.toNanos(200));
 				}));
@@ -138,15 +138,6 @@ class LaneReleaseTests {
 		assertThat(seen).containsExactly("a");
 		lane.release();
 		assertThat(this.queue.lanes()).doesNotContain(lane);
-	}
-
-	private static void awaitQuietly(CountDownLatch latch) {
-		try {
-			latch.await(30, TimeUnit.SECONDS);
-		}
-		catch (InterruptedException ex) {
-			Thread.currentThread().interrupt();
-		}
 	}
 
 }

@@ -62,7 +62,7 @@ class LaneTests {
 			Recorder stuck = new Recorder(this.queue.lane("stuck"), (number) -> {
 				if (number == 0) {
 					blocked.countDown();
-					awaitQuietly(release);
+					QueueTestSupport.awaitQuietly(release);
 				}
 			});
 			Recorder quick1 = new Recorder(this.queue.lane("quick-1"));
@@ -108,7 +108,7 @@ class LaneTests {
 			List<CountDownLatch> release = List.of(new CountDownLatch(1), new CountDownLatch(1));
 			Recorder stalls = new Recorder(this.queue.lane("stalls"), (number) -> {
 				blocked.get(number).countDown();
-				awaitQuietly(release.get(number));
+				QueueTestSupport.awaitQuietly(release.get(number));
 			});
 			Lane lane = this.queue.lane("stalls");
 			this.queue.execute(new Event(0, stalls));
@@ -144,7 +144,7 @@ class LaneTests {
 					public synchronized void start() {
 						if (threads.get() == 2) { // the spare for a hand-off: slow to start, as on a loaded machine
 							startCalled.countDown();
-							awaitQuietly(letStart);
+							QueueTestSupport.awaitQuietly(letStart);
 						}
 						super.start();
 					}
@@ -152,7 +152,7 @@ class LaneTests {
 				.build();
 			this.queue.start();
 			CountDownLatch release = new CountDownLatch(1);
-			Recorder stuck = new Recorder(this.queue.lane("stuck"), (number) -> awaitQuietly(release));
+			Recorder stuck = new Recorder(this.queue.lane("stuck"), (number) -> QueueTestSupport.awaitQuietly(release));
 			this.queue.execute(new Event(0, stuck));
 			assertThat(startCalled.await(20, TimeUnit.SECONDS)).isTrue();
 			assertThat(this.queue.stats().running()).as("a reactor is being started, none has died").isTrue();
@@ -266,7 +266,7 @@ class LaneTests {
 			Recorder stuck = new Recorder(this.queue.lane("stuck"), (number) -> {
 				if (number == 0) {
 					blocked.countDown();
-					awaitQuietly(release);
+					QueueTestSupport.awaitQuietly(release);
 				}
 			});
 			Recorder quick = new Recorder(this.queue.lane("quick"));
@@ -335,15 +335,6 @@ class LaneTests {
 			assertThat(slow.count()).isEqualTo(2_000);
 			assertThat(quick.count()).isEqualTo(2_000);
 		});
-	}
-
-	private static void awaitQuietly(CountDownLatch latch) {
-		try {
-			latch.await(30, TimeUnit.SECONDS);
-		}
-		catch (InterruptedException ex) {
-			Thread.currentThread().interrupt();
-		}
 	}
 
 	/** A fan-out whose part i tells recorder i the event's number. */

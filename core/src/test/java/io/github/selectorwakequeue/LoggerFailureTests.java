@@ -33,9 +33,9 @@ class LoggerFailureTests {
 				this.queue = stuckThresholdQueue("throwing-logger");
 				CountDownLatch release = new CountDownLatch(1);
 				CountDownLatch entered = new CountDownLatch(1);
-				this.queue.execute(new QuiescenceTests.Work(this.queue.lane("stuck"), () -> {
+				this.queue.execute(QueueTestSupport.onePart(this.queue.lane("stuck"), () -> {
 					entered.countDown();
-					awaitQuietly(release);
+					QueueTestSupport.awaitQuietly(release);
 				}));
 				assertThat(entered.await(10, TimeUnit.SECONDS)).isTrue();
 				CountDownLatch plainTasks = new CountDownLatch(100);
@@ -59,7 +59,7 @@ class LoggerFailureTests {
 			try (JulFaults.Blocking logging = JulFaults.blocking("listener writes this line")) {
 				this.queue = stuckThresholdQueue("blocked-logger");
 				System.Logger listenerLog = System.getLogger("io.github.selectorwakequeue.test.Listener");
-				this.queue.execute(new QuiescenceTests.Work(this.queue.lane("logging-listener"),
+				this.queue.execute(QueueTestSupport.onePart(this.queue.lane("logging-listener"),
 						() -> listenerLog.log(System.Logger.Level.INFO, "listener writes this line")));
 				assertThat(logging.entered.await(10, TimeUnit.SECONDS)).isTrue();
 				CountDownLatch plainTasks = new CountDownLatch(100);
@@ -80,15 +80,6 @@ class LoggerFailureTests {
 			.build();
 		queue.start();
 		return queue;
-	}
-
-	static void awaitQuietly(CountDownLatch latch) {
-		try {
-			latch.await(30, TimeUnit.SECONDS);
-		}
-		catch (InterruptedException ex) {
-			Thread.currentThread().interrupt();
-		}
 	}
 
 }

@@ -69,12 +69,30 @@ final class QueueTestSupport {
 		};
 	}
 
+	/** A fan-out with one part, in {@code lane}, that runs {@code body}. */
+	static FanOut onePart(Lane lane, Runnable body) {
+		return fanOut((index) -> body.run(), lane);
+	}
+
 	/** Starts a daemon platform thread running {@code body} (daemon: a failed test cannot keep the JVM alive). */
 	static Thread start(String name, Runnable body) {
 		Thread thread = new Thread(body, name);
 		thread.setDaemon(true);
 		thread.start();
 		return thread;
+	}
+
+	/**
+	 * Waits up to 30 s for the latch, for a task or part that holds its thread until a test lets it go; an interrupt
+	 * ends the wait and stays set on the thread.
+	 */
+	static void awaitQuietly(CountDownLatch latch) {
+		try {
+			latch.await(30, TimeUnit.SECONDS);
+		}
+		catch (InterruptedException ex) {
+			Thread.currentThread().interrupt();
+		}
 	}
 
 	/** Joins, turning an interrupt into a test failure. */

@@ -121,7 +121,7 @@ class QuiescenceTests {
 			Lane slow = this.queue.lane("slow");
 			AtomicInteger done = new AtomicInteger();
 			for (int i = 0; i < 200; i++) {
-				this.queue.execute(new Work(slow, () -> {
+				this.queue.execute(QueueTestSupport.onePart(slow, () -> {
 					LockSupport.parkNanos(TimeUnit.MICROSECONDS.toNanos(500));
 					done.incrementAndGet();
 				}));
@@ -141,9 +141,9 @@ class QuiescenceTests {
 			this.queue.start();
 			CountDownLatch release = new CountDownLatch(1);
 			CountDownLatch entered = new CountDownLatch(1);
-			this.queue.execute(new Work(this.queue.lane("stuck"), () -> {
+			this.queue.execute(QueueTestSupport.onePart(this.queue.lane("stuck"), () -> {
 				entered.countDown();
-				awaitQuietly(release);
+				QueueTestSupport.awaitQuietly(release);
 			}));
 			assertThat(entered.await(10, TimeUnit.SECONDS)).isTrue();
 			long start = System.nanoTime();
@@ -181,7 +181,7 @@ class QuiescenceTests {
 			AtomicReference<Throwable> onWorker = new AtomicReference<>();
 			AtomicReference<String> workerName = new AtomicReference<>();
 			for (int i = 0; i < 10; i++) {
-				this.queue.execute(new Work(lane, () -> {
+				this.queue.execute(QueueTestSupport.onePart(lane, () -> {
 					LockSupport.parkNanos(TimeUnit.MICROSECONDS.toNanos(200));
 					if (!this.queue.isReactorThread() && onWorker.get() == null) {
 						workerName.set(Thread.currentThread().getName());
@@ -221,35 +221,6 @@ class QuiescenceTests {
 		org.assertj.core.api.Assertions.assertThatIllegalArgumentException()
 			.isThrownBy(() -> this.queue.awaitQuiescence(Duration.ofSeconds(-1)))
 			.withMessageContaining("timeout").withMessageContaining("PT-1S");
-	}
-
-	private static void awaitQuietly(CountDownLatch latch) {
-		try {
-			latch.await(30, TimeUnit.SECONDS);
-		}
-		catch (InterruptedException ex) {
-			Thread.currentThread().interrupt();
-		}
-	}
-
-	/** A one-part fan-out. */
-	record Work(Lane lane, Runnable body) implements FanOut {
-
-		@Override
-		public int parts() {
-			return 1;
-		}
-
-		@Override
-		public Lane lane(int index) {
-			return this.lane;
-		}
-
-		@Override
-		public void runPart(int index) {
-			this.body.run();
-		}
-
 	}
 
 	/** An event whose listener re-publishes the next level, down to level 3. */

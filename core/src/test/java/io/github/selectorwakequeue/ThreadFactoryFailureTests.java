@@ -41,9 +41,9 @@ class ThreadFactoryFailureTests {
 			this.queue.start();
 			CountDownLatch release = new CountDownLatch(1);
 			CountDownLatch entered = new CountDownLatch(1);
-			this.queue.execute(new QuiescenceTests.Work(this.queue.lane("stuck"), () -> {
+			this.queue.execute(QueueTestSupport.onePart(this.queue.lane("stuck"), () -> {
 				entered.countDown();
-				LoggerFailureTests.awaitQuietly(release);
+				QueueTestSupport.awaitQuietly(release);
 			}));
 			assertThat(entered.await(10, TimeUnit.SECONDS)).isTrue();
 			AtomicInteger ran = new AtomicInteger();
@@ -92,7 +92,7 @@ class ThreadFactoryFailureTests {
 			AtomicInteger calls = new AtomicInteger();
 			ThreadFactory blockingAfterFirst = (body) -> {
 				if (calls.incrementAndGet() > 1) {
-					LoggerFailureTests.awaitQuietly(this.factoryGate);
+					QueueTestSupport.awaitQuietly(this.factoryGate);
 				}
 				Thread thread = new Thread(body, "blocking-factory-" + calls.get());
 				thread.setDaemon(true);
@@ -104,9 +104,9 @@ class ThreadFactoryFailureTests {
 			this.queue.start();
 			CountDownLatch release = new CountDownLatch(1);
 			CountDownLatch entered = new CountDownLatch(1);
-			this.queue.execute(new QuiescenceTests.Work(this.queue.lane("stuck"), () -> {
+			this.queue.execute(QueueTestSupport.onePart(this.queue.lane("stuck"), () -> {
 				entered.countDown();
-				LoggerFailureTests.awaitQuietly(release);
+				QueueTestSupport.awaitQuietly(release);
 			}));
 			assertThat(entered.await(10, TimeUnit.SECONDS)).isTrue();
 			await().atMost(Duration.ofSeconds(10)).until(() -> calls.get() > 1); // the factory is blocked now

@@ -43,29 +43,16 @@ class WorkerStallTests {
 			AtomicInteger otherReceived = new AtomicInteger();
 			for (int i = 0; i < 40; i++) {
 				int number = i;
-				this.queue.execute(new FanOut() {
-					@Override
-					public int parts() {
-						return 2;
+				this.queue.execute(QueueTestSupport.fanOut((index) -> {
+					LockSupport.parkNanos(TimeUnit.MICROSECONDS.toNanos(300)); // both slow: both on workers
+					if (index == 1) {
+						otherReceived.incrementAndGet();
 					}
-
-					@Override
-					public Lane lane(int index) {
-						return (index == 0) ? hanging : other;
+					else if (number == 5 && !this.queue.isReactorThread()) {
+						hung.countDown();
+						QueueTestSupport.awaitQuietly(release);
 					}
-
-					@Override
-					public void runPart(int index) {
-						LockSupport.parkNanos(TimeUnit.MICROSECONDS.toNanos(300)); // both slow: both on workers
-						if (index == 1) {
-							otherReceived.incrementAndGet();
-						}
-						else if (number == 5 && !WorkerStallTests.this.queue.isReactorThread()) {
-							hung.countDown();
-							LoggerFailureTests.awaitQuietly(release);
-						}
-					}
-				});
+				}, hanging, other));
 			}
 			try {
 				assertThat(hung.await(10, TimeUnit.SECONDS)).as("the hanging listener hangs on a worker").isTrue();
@@ -92,9 +79,9 @@ class WorkerStallTests {
 			CountDownLatch gate = new CountDownLatch(1);
 			for (int i = 0; i < 500; i++) {
 				int number = i;
-				this.queue.execute(new QuiescenceTests.Work(slow, () -> {
+				this.queue.execute(QueueTestSupport.onePart(slow, () -> {
 					if (number == 10) {
-						LoggerFailureTests.awaitQuietly(gate); // on a worker by now; lets the backlog build up
+						QueueTestSupport.awaitQuietly(gate); // on a worker by now; lets the backlog build up
 					}
 					LockSupport.parkNanos(TimeUnit.MICROSECONDS.toNanos(100));
 					if (!this.queue.isReactorThread()) {
