@@ -37,12 +37,7 @@ class LaneMonitorInterruptTests {
 			assertThat(monitor.isAlive()).isTrue();
 
 			CountDownLatch release = new CountDownLatch(1);
-			CountDownLatch entered = new CountDownLatch(1);
-			this.queue.execute(QueueTestSupport.onePart(lane, () -> {
-				entered.countDown();
-				QueueTestSupport.awaitQuietly(release);
-			}));
-			assertThat(entered.await(10, TimeUnit.SECONDS)).isTrue();
+			QueueTestSupport.holdLane(this.queue, lane, release);
 			CountDownLatch plain = new CountDownLatch(1);
 			this.queue.execute(plain::countDown);
 			assertThat(plain.await(10, TimeUnit.SECONDS)).isTrue();

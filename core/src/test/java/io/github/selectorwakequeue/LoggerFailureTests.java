@@ -32,12 +32,7 @@ class LoggerFailureTests {
 					new IllegalStateException("logging back-end down (test)"))) {
 				this.queue = stuckThresholdQueue("throwing-logger");
 				CountDownLatch release = new CountDownLatch(1);
-				CountDownLatch entered = new CountDownLatch(1);
-				this.queue.execute(QueueTestSupport.onePart(this.queue.lane("stuck"), () -> {
-					entered.countDown();
-					QueueTestSupport.awaitQuietly(release);
-				}));
-				assertThat(entered.await(10, TimeUnit.SECONDS)).isTrue();
+				QueueTestSupport.holdLane(this.queue, this.queue.lane("stuck"), release);
 				CountDownLatch plainTasks = new CountDownLatch(100);
 				for (int i = 0; i < 100; i++) {
 					this.queue.execute(plainTasks::countDown);

@@ -74,6 +74,25 @@ final class QueueTestSupport {
 		return fanOut((index) -> body.run(), lane);
 	}
 
+	/**
+	 * Puts a part in {@code lane} that holds its thread until {@code release} is counted down (at most 30 s), and
+	 * waits until that part runs: a stuck listener, for the tests of what the queue does around one.
+	 */
+	static void holdLane(SelectorWakeQueue queue, Lane lane, CountDownLatch release) {
+		CountDownLatch entered = new CountDownLatch(1);
+		queue.execute(onePart(lane, () -> {
+			entered.countDown();
+			awaitQuietly(release);
+		}));
+		try {
+			assertThat(entered.await(10, TimeUnit.SECONDS)).as("the part holding lane %s runs", lane).isTrue();
+		}
+		catch (InterruptedException ex) {
+			Thread.currentThread().interrupt();
+			throw new AssertionError("interrupted while waiting for the part holding " + lane, ex);
+		}
+	}
+
 	/** Starts a daemon platform thread running {@code body} (daemon: a failed test cannot keep the JVM alive). */
 	static Thread start(String name, Runnable body) {
 		Thread thread = new Thread(body, name);

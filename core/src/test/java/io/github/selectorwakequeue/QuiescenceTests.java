@@ -140,12 +140,7 @@ class QuiescenceTests {
 				.build();
 			this.queue.start();
 			CountDownLatch release = new CountDownLatch(1);
-			CountDownLatch entered = new CountDownLatch(1);
-			this.queue.execute(QueueTestSupport.onePart(this.queue.lane("stuck"), () -> {
-				entered.countDown();
-				QueueTestSupport.awaitQuietly(release);
-			}));
-			assertThat(entered.await(10, TimeUnit.SECONDS)).isTrue();
+			QueueTestSupport.holdLane(this.queue, this.queue.lane("stuck"), release);
 			long start = System.nanoTime();
 			assertThat(this.queue.awaitQuiescence(Duration.ofMillis(300))).isFalse();
 			assertThat(Duration.ofNanos(System.nanoTime() - start)).isGreaterThanOrEqualTo(Duration.ofMillis(300));

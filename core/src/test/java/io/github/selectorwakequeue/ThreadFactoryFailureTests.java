@@ -40,12 +40,7 @@ class ThreadFactoryFailureTests {
 				.build();
 			this.queue.start();
 			CountDownLatch release = new CountDownLatch(1);
-			CountDownLatch entered = new CountDownLatch(1);
-			this.queue.execute(QueueTestSupport.onePart(this.queue.lane("stuck"), () -> {
-				entered.countDown();
-				QueueTestSupport.awaitQuietly(release);
-			}));
-			assertThat(entered.await(10, TimeUnit.SECONDS)).isTrue();
+			QueueTestSupport.holdLane(this.queue, this.queue.lane("stuck"), release);
 			AtomicInteger ran = new AtomicInteger();
 			// keep submitting: each submission is a chance for the queue to try the factory again
 			await().atMost(Duration.ofSeconds(15)).pollInterval(Duration.ofMillis(5)).until(() -> {
@@ -103,12 +98,7 @@ class ThreadFactoryFailureTests {
 				.build();
 			this.queue.start();
 			CountDownLatch release = new CountDownLatch(1);
-			CountDownLatch entered = new CountDownLatch(1);
-			this.queue.execute(QueueTestSupport.onePart(this.queue.lane("stuck"), () -> {
-				entered.countDown();
-				QueueTestSupport.awaitQuietly(release);
-			}));
-			assertThat(entered.await(10, TimeUnit.SECONDS)).isTrue();
+			QueueTestSupport.holdLane(this.queue, this.queue.lane("stuck"), release);
 			await().atMost(Duration.ofSeconds(10)).until(() -> calls.get() > 1); // the factory is blocked now
 			release.countDown();
 			AtomicInteger ran = new AtomicInteger();
