@@ -3,6 +3,7 @@ package io.github.selectorwakequeue;
 import java.lang.invoke.MethodHandles;
 import java.lang.invoke.VarHandle;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.atomic.AtomicReference;
 
 /**
@@ -73,7 +74,7 @@ final class HandOff {
 
 	private final AtomicReference<LaneDispatcher.Continuation> pending;
 
-	private final java.util.concurrent.atomic.AtomicLong cutShort;
+	private final AtomicLong cutShort;
 
 	/** Non-zero while a part runs inline (D2 to D4); {@link #HANDED_OFF} once that part was handed off. */
 	@SuppressWarnings("unused") // accessed through RUN_TOKEN

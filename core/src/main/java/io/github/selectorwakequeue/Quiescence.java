@@ -157,7 +157,7 @@ final class Quiescence {
 		return true;
 	}
 
-	/** Pauses between two looks: a few spins, then parks that double up to {@link #MAX_PAUSE_NANOS}. */
+	/** Pauses between two looks: parks that start at a microsecond and double up to {@link #MAX_PAUSE_NANOS}. */
 	private static final class Pause {
 
 		private final long deadline;
